@@ -1,0 +1,53 @@
+"""Writes on accounts. Role changes keep Django's staff flags in step."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Role, User
+
+NATIONAL_GROUP = "Équipe nationale"
+# The national team edits the network (delegations, places) and reads the rest.
+_NATIONAL_PERMISSIONS = {
+    "network": ("view", "change", "add"),
+    "reference": ("view",),
+    "members": ("view",),
+}
+
+
+def national_group_ensure() -> Group:
+    group, _ = Group.objects.get_or_create(name=NATIONAL_GROUP)
+    wanted = Permission.objects.none()
+    for app_label, actions in _NATIONAL_PERMISSIONS.items():
+        for action in actions:
+            wanted |= Permission.objects.filter(content_type__app_label=app_label, codename__startswith=action + "_")
+    group.permissions.set(wanted)
+    return group
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: Role) -> User:
+    user.role = role
+    user.is_staff = role in (Role.NATIONAL, Role.ADMIN)
+    user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    group = national_group_ensure()
+    if role == Role.NATIONAL:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    role: Role = Role.MEMBER,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> User:
+    user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    return user_set_role(user=user, role=role)
