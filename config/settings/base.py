@@ -94,10 +94,13 @@ LOGIN_REDIRECT_URL = "core:home"
 # django-allauth: email is the login. Members sign in with a one-time code
 # sent by email; staff accounts have a password (a second factor comes later).
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Signing up needs no password: the email is verified with a code, and later
+# logins use a one-time code too. Staff accounts are given a password.
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

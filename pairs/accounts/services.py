@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -48,6 +49,9 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     password: str | None = None,
+    email_verified: bool = False,
 ) -> User:
+    """Create an account; ``email_verified`` when the address is already known to be theirs."""
     user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     return user_set_role(user=user, role=role)

@@ -9,7 +9,7 @@ configuration so that a missing rule fails the build before it ships.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -85,9 +85,10 @@ ADMIN_SITE = AccessRule(
 
 ALL_RULES = (PUBLIC, SIGNED_IN, MEMBER, STAFF, DELEGATION_STAFF, NATIONAL, ADMIN_SITE)
 
-# Views we do not write: their rule is declared here, by the module they live in.
+# Views we do not write get their rule here: by URL namespace (everything the
+# admin site mounts, whatever module the view comes from) or by module.
+NAMESPACE_RULES: dict[str, AccessRule] = {"admin": ADMIN_SITE}
 THIRD_PARTY_RULES: dict[str, AccessRule] = {
-    "django.contrib.admin": ADMIN_SITE,
     # allauth's pages are the way in; those that need a session check it themselves.
     "allauth": PUBLIC,
     "django.views.i18n": PUBLIC,
@@ -104,7 +105,10 @@ def access(rule: AccessRule) -> Callable[[V], V]:
     return decorate
 
 
-def rule_for_view(view_func: Callable[..., Any]) -> AccessRule | None:
+def rule_for_view(view_func: Callable[..., Any], namespaces: Iterable[str] = ()) -> AccessRule | None:
+    for namespace in namespaces:
+        if namespace in NAMESPACE_RULES:
+            return NAMESPACE_RULES[namespace]
     rule = getattr(view_func, "access_rule", None)
     if rule is None:
         rule = getattr(getattr(view_func, "view_class", None), "access_rule", None)
@@ -130,7 +134,8 @@ class AccessRuleMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        rule = rule_for_view(view_func)
+        match = request.resolver_match
+        rule = rule_for_view(view_func, match.namespaces if match else ())
         if rule is None:
             # Fail closed: an undeclared view is a bug, never an open door.
             raise ImproperlyConfigured(f"The view {view_func.__module__}.{view_func.__name__} has no access rule.")
@@ -146,19 +151,26 @@ class RoutedView:
     route: str
     name: str | None
     callback: Callable[..., Any]
+    namespaces: tuple[str, ...] = ()
 
     @property
     def rule(self) -> AccessRule | None:
-        return rule_for_view(self.callback)
+        return rule_for_view(self.callback, self.namespaces)
 
 
-def iter_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[RoutedView]:
+def iter_routes(
+    resolver: URLResolver | None = None, prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[RoutedView]:
     """Every URL of the configuration, with its full route and namespaced name."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLPattern):
-            name = f"{namespace}{entry.name}" if entry.name else None
-            yield RoutedView(prefix + str(entry.pattern), name, entry.callback)
+            name = ":".join([*namespaces, entry.name]) if entry.name else None
+            yield RoutedView(prefix + str(entry.pattern), name, entry.callback, namespaces)
         elif isinstance(entry, URLResolver):
-            child_namespace = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from iter_routes(entry, prefix + str(entry.pattern), child_namespace)
+            child = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from iter_routes(entry, prefix + str(entry.pattern), child)
+
+
+def routes_without_rule() -> list[RoutedView]:
+    return [route for route in iter_routes() if route.rule is None]

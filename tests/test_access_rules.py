@@ -1,0 +1,136 @@
+"""Every URL declares who may use it, and the declaration is what happens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from pairs.core.access import (
+    ALL_RULES,
+    NAMESPACE_RULES,
+    THIRD_PARTY_RULES,
+    AccessRule,
+    iter_routes,
+    routes_without_rule,
+)
+
+from .conftest import World
+
+# What each rule must allow, viewer by viewer. The URL of a delegation-scoped
+# page names the "home" delegation of the test world.
+EXPECTED: dict[str, dict[str, bool]] = {
+    "public": dict.fromkeys(
+        ["anonymous", "member", "consultant_same_delegation", "consultant_other_delegation",
+         "lead_same_delegation", "national", "admin"], True),  # fmt: skip
+    "signed_in": {"anonymous": False, "member": True, "consultant_same_delegation": True,
+                  "consultant_other_delegation": True, "lead_same_delegation": True, "national": True,
+                  "admin": True},  # fmt: skip
+    "member": {"anonymous": False, "member": True, "consultant_same_delegation": False,
+               "consultant_other_delegation": False, "lead_same_delegation": False, "national": False,
+               "admin": False},  # fmt: skip
+    "staff": {"anonymous": False, "member": False, "consultant_same_delegation": True,
+              "consultant_other_delegation": True, "lead_same_delegation": True, "national": True,
+              "admin": True},  # fmt: skip
+    "delegation_staff": {"anonymous": False, "member": False, "consultant_same_delegation": True,
+                         "consultant_other_delegation": False, "lead_same_delegation": True,
+                         "national": True, "admin": True},  # fmt: skip
+    "national": {"anonymous": False, "member": False, "consultant_same_delegation": False,
+                 "consultant_other_delegation": False, "lead_same_delegation": False, "national": True,
+                 "admin": True},  # fmt: skip
+    "admin_site": {"anonymous": False, "member": False, "consultant_same_delegation": False,
+                   "consultant_other_delegation": False, "lead_same_delegation": False, "national": True,
+                   "admin": True},  # fmt: skip
+}
+
+
+def sample_kwargs(world: World) -> dict[str, dict[str, Any]]:
+    """URL arguments for every named route that takes some."""
+    return {
+        "network:delegation_detail": {"delegation_code": world.home.code},
+    }
+
+
+def _own_routes() -> list[Any]:
+    third_party = tuple(THIRD_PARTY_RULES)
+    return [
+        route
+        for route in iter_routes()
+        if not (route.callback.__module__ or "").startswith(third_party)
+        and not set(route.namespaces) & set(NAMESPACE_RULES)
+    ]
+
+
+def test_every_url_declares_an_access_rule() -> None:
+    missing = [f"{route.route} ({route.name})" for route in routes_without_rule()]
+    assert missing == [], f"URLs sans règle d'accès déclarée : {missing}"
+
+
+@override_settings(ROOT_URLCONF="tests.urls_with_undeclared_view")
+def test_a_view_without_rule_is_reported_and_refused(client: Client) -> None:
+    assert [route.name for route in routes_without_rule()] == ["forgotten"]
+    with pytest.raises(ImproperlyConfigured, match="has no access rule"):
+        client.get("/oubli/")
+
+
+def test_every_rule_has_expectations_for_every_viewer() -> None:
+    assert {rule.name for rule in ALL_RULES} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.name)
+def test_rule_allows_exactly_the_expected_viewers(world: World, rule: AccessRule) -> None:
+    kwargs = {"delegation_code": world.home.code}
+    for viewer_name, user in world.users_by_role().items():
+        viewer = user if user is not None else AnonymousUser()
+        assert rule.allows(viewer, kwargs) is EXPECTED[rule.name][viewer_name], (rule.name, viewer_name)
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and re.search(r"/(compte/login|admin/login)/", response["Location"]) is not None
+
+
+def test_every_own_url_enforces_its_rule_for_every_viewer(world: World) -> None:
+    kwargs_by_name = sample_kwargs(world)
+    routes = [*_own_routes()]
+    checked = 0
+    for route in routes:
+        needs_kwargs = "<" in route.route
+        if needs_kwargs and route.name not in kwargs_by_name:
+            pytest.fail(f"Ajoutez des arguments d'exemple pour {route.name} ({route.route}) dans sample_kwargs().")
+        url = reverse(route.name, kwargs=kwargs_by_name.get(route.name, {}))
+        rule = route.rule
+        assert rule is not None
+        for viewer_name, user in world.users_by_role().items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url)
+            allowed = EXPECTED[rule.name][viewer_name]
+            if allowed:
+                assert response.status_code not in (401, 403) and not _is_login_redirect(response), (
+                    f"{viewer_name} devrait accéder à {url} ({rule.name}) : {response.status_code}"
+                )
+            elif user is None:
+                assert _is_login_redirect(response), f"anonyme devrait être redirigé depuis {url}"
+            else:
+                assert response.status_code == 403, f"{viewer_name} ne devrait pas accéder à {url} ({rule.name})"
+            checked += 1
+    assert checked >= len(routes) * 7
+
+
+def test_admin_site_lets_in_exactly_the_declared_roles(world: World) -> None:
+    url = reverse("admin:index")
+    for viewer_name, user in world.users_by_role().items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if EXPECTED["admin_site"][viewer_name]:
+            assert response.status_code == 200, viewer_name
+        else:
+            assert _is_login_redirect(response), viewer_name
