@@ -21,7 +21,7 @@ def env_str(name: str, default: str | None = None) -> str:
     value = os.environ.get(name)
     if value is None or value == "":
         if default is None:
-            raise ImproperlyConfigured(f"The environment variable {name} is required but is not set.")
+            raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire mais n'est pas définie.")
         return default
     return value
 
@@ -36,7 +36,7 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in _FALSE:
         return False
     raise ImproperlyConfigured(
-        f"The environment variable {name} must be a boolean (true/false, 1/0, yes/no), got {raw!r}."
+        f"La variable d'environnement {name} doit valoir true/false (ou 1/0, yes/no), pas {raw!r}."
     )
 
 
@@ -47,7 +47,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"The environment variable {name} must be an integer, got {raw!r}.") from None
+        raise ImproperlyConfigured(f"La variable d'environnement {name} doit être un nombre entier, pas {raw!r}.") from None
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -55,7 +55,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         if default is None:
             raise ImproperlyConfigured(
-                f"The environment variable {name} is required: give a comma-separated list."
+                f"La variable d'environnement {name} est obligatoire : donnez une liste séparée par des virgules."
             )
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -66,12 +66,13 @@ def env_database(name: str = "DATABASE_URL", default: str | None = None) -> dict
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in _DB_SCHEMES:
         raise ImproperlyConfigured(
-            f"The environment variable {name} must be a sqlite:/// or postgres:// URL, got {url.split('@')[-1]!r}."
+            f"La variable d'environnement {name} doit être une URL sqlite:/// ou postgres://, "
+            f"pas {url.split('@')[-1]!r}."
         )
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as error:
-        raise ImproperlyConfigured(f"The environment variable {name} is not a valid database URL: {error}.") from None
+        raise ImproperlyConfigured(f"La variable d'environnement {name} n'est pas une URL de base de données valide : {error}.") from None
     if scheme == "sqlite":
         config["CONN_MAX_AGE"] = 0
         # WAL + a busy timeout let a web process and a task worker share the file.

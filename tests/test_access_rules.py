@@ -20,7 +20,7 @@ from pairs.core.access import (
     routes_without_rule,
 )
 
-from .conftest import World
+from tests.fixtures import World
 
 # What each rule must allow, viewer by viewer. The URL of a delegation-scoped
 # page names the "home" delegation of the test world.
