@@ -21,7 +21,9 @@ def env_str(name: str, default: str | None = None) -> str:
     value = os.environ.get(name)
     if value is None or value == "":
         if default is None:
-            raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire mais n'est pas définie.")
+            raise ImproperlyConfigured(
+                f"La variable d'environnement {name} est obligatoire mais n'est pas définie."
+            )
         return default
     return value
 
@@ -47,7 +49,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} doit être un nombre entier, pas {raw!r}.") from None
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {name} doit être un nombre entier, pas {raw!r}."
+        ) from None
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -72,7 +76,9 @@ def env_database(name: str = "DATABASE_URL", default: str | None = None) -> dict
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as error:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} n'est pas une URL de base de données valide : {error}.") from None
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {name} n'est pas une URL de base de données valide : {error}."
+        ) from None
     if scheme == "sqlite":
         config["CONN_MAX_AGE"] = 0
         # WAL + a busy timeout let a web process and a task worker share the file.

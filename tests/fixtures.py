@@ -11,8 +11,14 @@ from pairs.accounts.models import Role, User
 from pairs.accounts.services import user_set_role
 from pairs.members.models import Member
 from pairs.network.models import Delegation
-
-from tests.factories import ConsultantFactory, DelegationFactory, DepartementFactory, MemberFactory, RegionFactory, UserFactory
+from tests.factories import (
+    ConsultantFactory,
+    DelegationFactory,
+    DepartementFactory,
+    MemberFactory,
+    RegionFactory,
+    UserFactory,
+)
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -54,7 +60,9 @@ def world(db: None) -> World:
     paris = DepartementFactory(code="75", label="Paris", region=idf_region)
     DepartementFactory(code="69", label="Rhône", region=ara_region)
     home = DelegationFactory(code="ile-de-france", name="Apec Île-de-France", regions=[idf_region])
-    other = DelegationFactory(code="auvergne-rhone-alpes", name="Apec Auvergne-Rhône-Alpes", regions=[ara_region])
+    other = DelegationFactory(
+        code="auvergne-rhone-alpes", name="Apec Auvergne-Rhône-Alpes", regions=[ara_region]
+    )
     member = _verified(UserFactory(email="membre@exemple.fr", role=Role.MEMBER))
     profile = MemberFactory(user=member, email=member.email, departement=paris, delegation=home)
     consultant_same = _verified(ConsultantFactory(user__email="c.idf@exemple.fr", delegation=home).user)

@@ -19,33 +19,37 @@ from pairs.core.access import (
     iter_routes,
     routes_without_rule,
 )
-
 from tests.fixtures import World
 
 # What each rule must allow, viewer by viewer. The URL of a delegation-scoped
 # page names the "home" delegation of the test world.
+VIEWERS = (
+    "anonymous",
+    "member",
+    "consultant_same_delegation",
+    "consultant_other_delegation",
+    "lead_same_delegation",
+    "national",
+    "admin",
+)
+_STAFF = {
+    "consultant_same_delegation",
+    "consultant_other_delegation",
+    "lead_same_delegation",
+    "national",
+    "admin",
+}
+ALLOWED_VIEWERS: dict[str, set[str]] = {
+    "public": set(VIEWERS),
+    "signed_in": set(VIEWERS) - {"anonymous"},
+    "member": {"member"},
+    "staff": _STAFF,
+    "delegation_staff": _STAFF - {"consultant_other_delegation"},
+    "national": {"national", "admin"},
+    "admin_site": {"national", "admin"},
+}
 EXPECTED: dict[str, dict[str, bool]] = {
-    "public": dict.fromkeys(
-        ["anonymous", "member", "consultant_same_delegation", "consultant_other_delegation",
-         "lead_same_delegation", "national", "admin"], True),  # fmt: skip
-    "signed_in": {"anonymous": False, "member": True, "consultant_same_delegation": True,
-                  "consultant_other_delegation": True, "lead_same_delegation": True, "national": True,
-                  "admin": True},  # fmt: skip
-    "member": {"anonymous": False, "member": True, "consultant_same_delegation": False,
-               "consultant_other_delegation": False, "lead_same_delegation": False, "national": False,
-               "admin": False},  # fmt: skip
-    "staff": {"anonymous": False, "member": False, "consultant_same_delegation": True,
-              "consultant_other_delegation": True, "lead_same_delegation": True, "national": True,
-              "admin": True},  # fmt: skip
-    "delegation_staff": {"anonymous": False, "member": False, "consultant_same_delegation": True,
-                         "consultant_other_delegation": False, "lead_same_delegation": True,
-                         "national": True, "admin": True},  # fmt: skip
-    "national": {"anonymous": False, "member": False, "consultant_same_delegation": False,
-                 "consultant_other_delegation": False, "lead_same_delegation": False, "national": True,
-                 "admin": True},  # fmt: skip
-    "admin_site": {"anonymous": False, "member": False, "consultant_same_delegation": False,
-                   "consultant_other_delegation": False, "lead_same_delegation": False, "national": True,
-                   "admin": True},  # fmt: skip
+    rule: {viewer: viewer in allowed for viewer in VIEWERS} for rule, allowed in ALLOWED_VIEWERS.items()
 }
 
 
@@ -91,7 +95,10 @@ def test_rule_allows_exactly_the_expected_viewers(world: World, rule: AccessRule
 
 
 def _is_login_redirect(response: Any) -> bool:
-    return response.status_code == 302 and re.search(r"/(compte/login|admin/login)/", response["Location"]) is not None
+    return (
+        response.status_code == 302
+        and re.search(r"/(compte/login|admin/login)/", response["Location"]) is not None
+    )
 
 
 def test_every_own_url_enforces_its_rule_for_every_viewer(world: World) -> None:
@@ -101,7 +108,9 @@ def test_every_own_url_enforces_its_rule_for_every_viewer(world: World) -> None:
     for route in routes:
         needs_kwargs = "<" in route.route
         if needs_kwargs and route.name not in kwargs_by_name:
-            pytest.fail(f"Ajoutez des arguments d'exemple pour {route.name} ({route.route}) dans sample_kwargs().")
+            pytest.fail(
+                f"Ajoutez des arguments d'exemple pour {route.name} ({route.route}) dans sample_kwargs()."
+            )
         url = reverse(route.name, kwargs=kwargs_by_name.get(route.name, {}))
         rule = route.rule
         assert rule is not None
@@ -112,13 +121,15 @@ def test_every_own_url_enforces_its_rule_for_every_viewer(world: World) -> None:
             response = client.get(url)
             allowed = EXPECTED[rule.name][viewer_name]
             if allowed:
-                assert response.status_code not in (401, 403) and not _is_login_redirect(response), (
-                    f"{viewer_name} devrait accéder à {url} ({rule.name}) : {response.status_code}"
-                )
+                message = f"{viewer_name} devrait accéder à {url} ({rule.name}) : {response.status_code}"
+                assert response.status_code not in (401, 403), message
+                assert not _is_login_redirect(response), message
             elif user is None:
                 assert _is_login_redirect(response), f"anonyme devrait être redirigé depuis {url}"
             else:
-                assert response.status_code == 403, f"{viewer_name} ne devrait pas accéder à {url} ({rule.name})"
+                assert response.status_code == 403, (
+                    f"{viewer_name} ne devrait pas accéder à {url} ({rule.name})"
+                )
             checked += 1
     assert checked >= len(routes) * 7
 

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -38,8 +42,18 @@ def test_missing_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     ("reader", "name", "value", "message"),
     [
         (lambda: env_bool("DEBUG", False), "DEBUG", "peut-être", "DEBUG doit valoir true/false"),
-        (lambda: env_int("EMAIL_PORT", 25), "EMAIL_PORT", "vingt-cinq", "EMAIL_PORT doit être un nombre entier"),
-        (lambda: env_database("DATABASE_URL"), "DATABASE_URL", "mysql://u:secret@h/db", "sqlite:/// ou postgres://"),
+        (
+            lambda: env_int("EMAIL_PORT", 25),
+            "EMAIL_PORT",
+            "vingt-cinq",
+            "EMAIL_PORT doit être un nombre entier",
+        ),
+        (
+            lambda: env_database("DATABASE_URL"),
+            "DATABASE_URL",
+            "mysql://u:secret@h/db",
+            "sqlite:/// ou postgres://",
+        ),
     ],
 )
 def test_malformed_variable_is_named(

@@ -11,7 +11,16 @@ import polib
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGLISH_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MAKEMESSAGES_IGNORES = ["--ignore", ".venv/*", "--ignore", ".tools/*", "--ignore", "tests/*", "--ignore", "var/*"]
+MAKEMESSAGES_IGNORES = [
+    "--ignore",
+    ".venv/*",
+    "--ignore",
+    ".tools/*",
+    "--ignore",
+    "tests/*",
+    "--ignore",
+    "var/*",
+]
 
 
 def _msgids(po: polib.POFile) -> set[str]:
@@ -38,5 +47,9 @@ def test_english_catalogue_is_up_to_date_with_the_sources(tmp_path: Path) -> Non
     )
     regenerated = _msgids(polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")))
     committed = _msgids(polib.pofile(str(ENGLISH_PO)))
-    assert regenerated - committed == set(), "Lancez `manage.py makemessages -l en` et traduisez les nouvelles chaînes."
-    assert committed - regenerated == set(), "Des chaînes du catalogue ne sont plus utilisées : relancez makemessages."
+    assert regenerated - committed == set(), (
+        "Lancez `manage.py makemessages -l en` et traduisez les nouvelles chaînes."
+    )
+    assert committed - regenerated == set(), (
+        "Des chaînes du catalogue ne sont plus utilisées : relancez makemessages."
+    )

@@ -134,7 +134,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rencontres entre Pairs <ne-pas-repondre@rencontres-entre-pairs.fr>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Rencontres entre Pairs <ne-pas-repondre@rencontres-entre-pairs.fr>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: django-tasks with the database backend; `manage.py db_worker`

@@ -22,7 +22,9 @@ def national_group_ensure() -> Group:
     wanted = Permission.objects.none()
     for app_label, actions in _NATIONAL_PERMISSIONS.items():
         for action in actions:
-            wanted |= Permission.objects.filter(content_type__app_label=app_label, codename__startswith=action + "_")
+            wanted |= Permission.objects.filter(
+                content_type__app_label=app_label, codename__startswith=action + "_"
+            )
     group.permissions.set(wanted)
     return group
 
@@ -52,6 +54,8 @@ def user_create(
     email_verified: bool = False,
 ) -> User:
     """Create an account; ``email_verified`` when the address is already known to be theirs."""
-    user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     return user_set_role(user=user, role=role)

@@ -68,14 +68,18 @@ _ALL_STAFF = frozenset({Role.CONSULTANT, Role.DELEGATION_LEAD, Role.NATIONAL, Ro
 PUBLIC = AccessRule("public", "Tout le monde, connecté ou non.")
 SIGNED_IN = AccessRule("signed_in", "Toute personne connectée.", roles=frozenset(Role.values))
 MEMBER = AccessRule("member", "Les membres connectés.", roles=frozenset({Role.MEMBER}))
-STAFF = AccessRule("staff", "Consultant·es, responsables, équipe nationale, administration.", roles=_ALL_STAFF)
+STAFF = AccessRule(
+    "staff", "Consultant·es, responsables, équipe nationale, administration.", roles=_ALL_STAFF
+)
 DELEGATION_STAFF = AccessRule(
     "delegation_staff",
     "Consultant·es et responsables de la délégation visée ; équipe nationale ; administration.",
     roles=_ALL_STAFF,
     scope=delegation_scope(),
 )
-NATIONAL = AccessRule("national", "Équipe nationale et administration.", roles=frozenset({Role.NATIONAL, Role.ADMIN}))
+NATIONAL = AccessRule(
+    "national", "Équipe nationale et administration.", roles=frozenset({Role.NATIONAL, Role.ADMIN})
+)
 ADMIN_SITE = AccessRule(
     "admin_site",
     "L'administration Django : comptes is_staff (équipe nationale, administration), vérifiés par le site admin.",
@@ -138,7 +142,9 @@ class AccessRuleMiddleware:
         rule = rule_for_view(view_func, match.namespaces if match else ())
         if rule is None:
             # Fail closed: an undeclared view is a bug, never an open door.
-            raise ImproperlyConfigured(f"The view {view_func.__module__}.{view_func.__name__} has no access rule.")
+            raise ImproperlyConfigured(
+                f"The view {view_func.__module__}.{view_func.__name__} has no access rule."
+            )
         if rule.enforced_by_view or rule.allows(request.user, view_kwargs):
             return None
         if not request.user.is_authenticated:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pairs.accounts.models import Role, STAFF_ROLES
+from pairs.accounts.models import STAFF_ROLES, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

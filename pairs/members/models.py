@@ -38,23 +38,39 @@ class Member(models.Model):
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("adresse email"), unique=True)
     departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("département"),
     )
     # Derived from the département by the services; stored because every
     # consultant query filters on it.
     delegation = models.ForeignKey(
-        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("délégation"),
     )
     situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices)
     phase = models.CharField(_("étape de la transition"), max_length=20, choices=Phase.choices)
     current_job = models.ForeignKey(
-        RomeMetier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        RomeMetier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("métier actuel ou dernier métier"),
     )
     sector = models.ForeignKey(
-        NafDivision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        NafDivision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("secteur d'activité"),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)

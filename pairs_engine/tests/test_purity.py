@@ -21,7 +21,9 @@ def _engine_modules() -> list[str]:
 @pytest.mark.parametrize("module", _engine_modules())
 def test_engine_module_imports_without_django(module: str) -> None:
     code = f"import sys, {module}; sys.exit(2 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, f"{module} loaded Django or failed to import: {result.stderr}"
 
 

@@ -9,8 +9,8 @@ from pairs.members.models import Member, Phase, Situation
 from pairs.members.selectors import member_list_visible_to
 from pairs.members.services import member_create
 from pairs.reference.models import Departement
-from tests.fixtures import World
 from tests.factories import MemberFactory
+from tests.fixtures import World
 
 
 def test_member_create_derives_the_delegation_from_the_departement(world: World) -> None:
