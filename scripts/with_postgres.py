@@ -68,13 +68,26 @@ def main(argv: list[str]) -> int:
     try:
         subprocess.run(
             as_server_user(
-                [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"]
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                ]
             ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
         subprocess.run(
-            as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]),
+            as_server_user(
+                [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
