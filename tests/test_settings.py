@@ -21,10 +21,6 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # tests set DJANGO_ALLOW_ASYNC_UNSAFE, which --deploy rightly refuses).
     dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}
-    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
