@@ -94,9 +94,11 @@ LOGIN_REDIRECT_URL = "core:home"
 # django-allauth: email is the login. Members sign in with a one-time code
 # sent by email; staff accounts have a password (a second factor comes later).
 ACCOUNT_LOGIN_METHODS = {"email"}
-# Signing up needs no password: the email is verified with a code, and later
-# logins use a one-time code too. Staff accounts are given a password.
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# Signing up needs no password (optional field): the email is verified with a
+# code, and members then log in with a one-time code. Staff log in with the
+# password they are given; keeping password1 in the fields keeps that field on
+# the login form.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -1,0 +1,306 @@
+"""`manage.py seed_demo`: deterministic, idempotent demo data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from pairs.accounts.models import Role, User
+from pairs.accounts.services import NATIONAL_GROUP
+from pairs.core.demo import DEMO_MEMBER_EMAIL, DEMO_PASSWORD
+from pairs.members.models import Member, Phase, Situation
+from pairs.network.models import Consultant, Delegation, Place, PlaceKind
+from pairs.network.selectors import delegation_for_departement
+from pairs.reference.models import (
+    Departement,
+    NafDivision,
+    NafSection,
+    Region,
+    RomeDomaine,
+    RomeGrandDomaine,
+    RomeMetier,
+)
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN = "demo.rencontres-entre-pairs.fr"
+PREFERRED = [
+    "ile-de-france",
+    "auvergne-rhone-alpes",
+    "hauts-de-france",
+    "nouvelle-aquitaine",
+    "occitanie",
+    "grand-est",
+    "bretagne",
+]
+
+
+def _reference_data() -> None:
+    """A small stand-in for `load_reference_data`: 4 régions, 7 départements, 9 delegations."""
+    regions = {
+        "11": Region.objects.create(code="11", label="Île-de-France"),
+        "84": Region.objects.create(code="84", label="Auvergne-Rhône-Alpes"),
+        "32": Region.objects.create(code="32", label="Hauts-de-France"),
+        "04": Region.objects.create(code="04", label="La Réunion", overseas=True),
+    }
+    for code, label, region in [
+        ("75", "Paris", "11"),
+        ("92", "Hauts-de-Seine", "11"),
+        ("93", "Seine-Saint-Denis", "11"),
+        ("69", "Rhône", "84"),
+        ("38", "Isère", "84"),
+        ("59", "Nord", "32"),
+        ("974", "La Réunion", "04"),
+    ]:
+        Departement.objects.create(code=code, label=label, region=regions[region])
+    for code, region in [("ile-de-france", "11"), ("auvergne-rhone-alpes", "84"), ("hauts-de-france", "32")]:
+        delegation = Delegation.objects.create(code=code, name=f"Apec {regions[region].label}")
+        delegation.regions.add(regions[region])
+    # Delegations without région here, to check the choice of the experiment.
+    for code in ["normandie", "nouvelle-aquitaine", "occitanie", "grand-est", "bretagne", "pays-de-la-loire"]:
+        Delegation.objects.create(code=code, name=f"Apec {code}")
+
+    support = RomeGrandDomaine.objects.create(code="M", label="Support à l'entreprise")
+    industry = RomeGrandDomaine.objects.create(code="H", label="Industrie")
+    hr = RomeDomaine.objects.create(code="M15", label="Ressources humaines", grand_domaine=support)
+    marketing = RomeDomaine.objects.create(code="M17", label="Marketing", grand_domaine=support)
+    production = RomeDomaine.objects.create(code="H12", label="Conception", grand_domaine=industry)
+    for code, label, domaine, cadre in [
+        ("M1502", "Chargé / Chargée de recrutement", hr, False),
+        ("M1503", "Directeur / Directrice des Ressources Humaines (DRH)", hr, True),
+        ("M1705", "Responsable marketing", marketing, True),
+        ("M1707", "Responsable Commercial / Commerciale", marketing, True),
+        ("M1404", "Responsable d'enquêtes terrain", marketing, None),
+        ("H1206", "Ingénieur / Ingénieure R&D", production, True),
+    ]:
+        RomeMetier.objects.create(code=code, label=label, domaine=domaine, emploi_cadre=cadre)
+
+    services = NafSection.objects.create(code="M", label="Activités spécialisées")
+    manufacturing = NafSection.objects.create(code="C", label="Industrie manufacturière")
+    for code, label, section in [
+        ("69", "Activités juridiques et comptables", services),
+        ("70", "Activités des sièges sociaux ; conseil de gestion", services),
+        ("73", "Publicité et études de marché", services),
+        ("20", "Industrie chimique", manufacturing),
+        ("26", "Fabrication de produits informatiques", manufacturing),
+    ]:
+        NafDivision.objects.create(code=code, label=label, section=section)
+
+
+@pytest.fixture
+def reference_data() -> None:
+    _reference_data()
+
+
+def _seed(**options: Any) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def _generated_members() -> list[tuple[Any, ...]]:
+    return list(
+        Member.objects.exclude(email=DEMO_MEMBER_EMAIL)
+        .order_by("email")
+        .values_list(
+            "email", "first_name", "last_name", "situation", "phase", "departement", "current_job", "sector"
+        )
+    )
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        "members": Member.objects.count(),
+        "users": User.objects.count(),
+        "consultants": Consultant.objects.count(),
+        "places": Place.objects.count(),
+        "in_experiment": Delegation.objects.filter(in_experiment=True).count(),
+    }
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_same_seed_gives_the_same_members() -> None:
+    _seed(members=200, seed=7)
+    first = _generated_members()
+    assert len(first) == 200
+
+    Member.objects.exclude(email=DEMO_MEMBER_EMAIL).delete()
+    _seed(members=200, seed=7)
+    assert _generated_members() == first
+
+    # A smaller run is a prefix of a larger one: the index-th member only depends on the seed.
+    Member.objects.exclude(email=DEMO_MEMBER_EMAIL).delete()
+    _seed(members=50, seed=7)
+    by_email = set(first)
+    assert all(row in by_email for row in _generated_members())
+
+    Member.objects.exclude(email=DEMO_MEMBER_EMAIL).delete()
+    _seed(members=200, seed=8)
+    assert _generated_members() != first
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_rerun_creates_nothing() -> None:
+    _seed(members=150, seed=3)
+    before = _row_counts()
+    assert before["members"] == 151  # and the demo member
+
+    output = _seed(members=150, seed=3)
+
+    assert _row_counts() == before
+    assert "Membres : 0 créé(s), 150 déjà présent(s)" in output
+    assert "Lieux : 0 créé(s)" in output
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_demo_logins_exist_with_their_role_and_the_demo_password() -> None:
+    output = _seed(members=10, seed=1)
+
+    expected = {
+        f"membre@{DOMAIN}": Role.MEMBER,
+        f"consultant@{DOMAIN}": Role.CONSULTANT,
+        f"consultant.lyon@{DOMAIN}": Role.CONSULTANT,
+        f"responsable@{DOMAIN}": Role.DELEGATION_LEAD,
+        f"national@{DOMAIN}": Role.NATIONAL,
+        f"admin@{DOMAIN}": Role.ADMIN,
+    }
+    for email, role in expected.items():
+        user = authenticate(email=email, password=DEMO_PASSWORD)
+        assert user is not None, email
+        assert user.role == role
+        assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
+        assert email in output
+    assert DEMO_PASSWORD in output
+    assert authenticate(email=f"consultant@{DOMAIN}", password="wrong-password") is None
+
+    assert Consultant.objects.get(user__email=f"consultant@{DOMAIN}").delegation.code == "ile-de-france"
+    assert Consultant.objects.get(user__email=f"consultant.lyon@{DOMAIN}").delegation.code == (
+        "auvergne-rhone-alpes"
+    )
+    lead = Consultant.objects.get(user__email=f"responsable@{DOMAIN}")
+    assert lead.delegation.code == "ile-de-france"
+    assert lead.user.role == Role.DELEGATION_LEAD
+
+    admin = User.objects.get(email=f"admin@{DOMAIN}")
+    assert admin.is_superuser
+    assert admin.is_staff
+    national = User.objects.get(email=f"national@{DOMAIN}")
+    assert national.groups.filter(name=NATIONAL_GROUP).exists()
+
+    member = Member.objects.select_related("user").get(email=DEMO_MEMBER_EMAIL)
+    assert member.user is not None
+    assert member.user.email == DEMO_MEMBER_EMAIL
+    assert member.situation == Situation.JOB_SEEKER
+    assert member.phase == Phase.TRANSITION
+    assert member.departement_id == "75"
+    assert member.delegation is not None
+    assert member.delegation.code == "ile-de-france"
+    assert member.current_job is not None
+    assert member.current_job.emploi_cadre is True
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_every_delegation_gets_a_team_and_places() -> None:
+    _seed(members=0, seed=1)
+
+    for delegation in Delegation.objects.all():
+        roles = Counter(delegation.consultants.values_list("user__role", flat=True))
+        assert roles == {Role.CONSULTANT: 3, Role.DELEGATION_LEAD: 1}, delegation.code
+        kinds = Counter(delegation.places.values_list("kind", flat=True))
+        assert kinds == {
+            PlaceKind.APEC_CENTRE: 1,
+            PlaceKind.SALON: 1,
+            PlaceKind.THIRD_PLACE: 1,
+            PlaceKind.ONLINE: 1,
+        }, delegation.code
+    centre = Place.objects.get(delegation__code="ile-de-france", kind=PlaceKind.APEC_CENTRE)
+    assert centre.name == "Apec Paris"
+    assert centre.departement_id == "75"
+
+    staff_emails = list(
+        User.objects.filter(role__in=[Role.CONSULTANT, Role.DELEGATION_LEAD]).values_list("email", flat=True)
+    )
+    assert all(email.isascii() and email.endswith(f"@{DOMAIN}") for email in staff_emails)
+    assert authenticate(email=staff_emails[0], password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_experiment_takes_the_preferred_delegations_only_when_none_is_in_it() -> None:
+    _seed(members=0, seed=1)
+    assert sorted(Delegation.objects.filter(in_experiment=True).values_list("code", flat=True)) == sorted(
+        PREFERRED
+    )
+
+    # The national team changes the experiment: a re-run keeps its choice.
+    Delegation.objects.update(in_experiment=False)
+    Delegation.objects.filter(code="normandie").update(in_experiment=True)
+    _seed(members=0, seed=1)
+    assert list(Delegation.objects.filter(in_experiment=True).values_list("code", flat=True)) == ["normandie"]
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_member_delegation_follows_the_departement() -> None:
+    _seed(members=300, seed=5)
+
+    pairs = set(Member.objects.values_list("departement", "delegation"))
+    assert {departement for departement, _ in pairs} >= {"75", "92", "69", "59"}
+    for departement_code, delegation_id in pairs:
+        expected = delegation_for_departement(departement_code=departement_code)
+        assert delegation_id == (expected.pk if expected else None), departement_code
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_distribution_is_roughly_as_specified() -> None:
+    _seed(members=1000, seed=11)
+    members = Member.objects.exclude(email=DEMO_MEMBER_EMAIL)
+    total = members.count()
+    assert total == 1000
+
+    situations = Counter(members.values_list("situation", flat=True))
+    for situation, share in [
+        (Situation.JOB_SEEKER, 0.40),
+        (Situation.EMPLOYED, 0.30),
+        (Situation.GRADUATE, 0.20),
+        (Situation.RECRUITER, 0.10),
+    ]:
+        assert abs(situations[situation] / total - share) < 0.05, situation
+
+    phases = Counter(members.values_list("phase", flat=True))
+    for phase, share in [(Phase.PREPARATION, 0.35), (Phase.TRANSITION, 0.45), (Phase.INTEGRATION, 0.20)]:
+        assert abs(phases[phase] / total - share) < 0.06, phase
+    assert set(members.filter(situation=Situation.RECRUITER).values_list("phase", flat=True)) == {
+        Phase.INTEGRATION
+    }
+
+    # Jobs are cadre jobs; only young graduates may have none.
+    assert not members.filter(current_job__isnull=False).exclude(current_job__emploi_cadre=True).exists()
+    assert set(members.filter(current_job__isnull=True).values_list("situation", flat=True)) == {
+        Situation.GRADUATE
+    }
+    assert not members.filter(current_job__isnull=False, sector__isnull=True).exists()
+
+    # Weighted by population: Paris first, the overseas département rare.
+    departements = Counter(members.values_list("departement", flat=True))
+    assert departements.most_common(1)[0][0] == "75"
+    assert departements["974"] < 0.03 * total
+
+    emails = list(members.values_list("email", flat=True))
+    assert all(email.isascii() and email.endswith(f"@{DOMAIN}") for email in emails)
+
+
+@pytest.mark.django_db
+def test_missing_reference_data_stops_with_a_french_message() -> None:
+    with pytest.raises(CommandError, match="load_reference_data"):
+        _seed(members=10, seed=1)
+
+    Delegation.objects.create(code="ile-de-france", name="Apec Île-de-France")
+    with pytest.raises(CommandError, match="aucun métier ROME"):
+        _seed(members=10, seed=1)
+    assert not Member.objects.exists()
+    assert not User.objects.exists()
