@@ -68,7 +68,9 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     executable = chromium_executable()
-    chromium = playwright_instance.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    chromium = playwright_instance.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
     try:
         yield chromium
     finally:

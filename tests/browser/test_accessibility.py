@@ -1,0 +1,175 @@
+"""axe-core on every page we have built, for the roles that see it.
+
+A new page is one more line in ``PAGES``; ``test_every_page_of_ours_is_checked``
+fails until it is there. axe-core comes bundled with axe-playwright-python
+(``axe.min.js``) and is injected into the page: nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from pairs.core.access import NAMESPACE_RULES, THIRD_PARTY_RULES, iter_routes
+
+from ..conftest import World
+from .conftest import LoginAs
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+# allauth's pages are third-party views, but they render our templates inside our
+# layout and are the way in: the login pages are checked like our own.
+LOGIN_ROUTES = frozenset({"account_login", "account_request_login_code", "account_confirm_login_code"})
+
+# Named routes of ours that are not HTML pages, and why.
+NOT_PAGES = {"core:health": "JSON health check for monitoring, not a page."}
+
+# Who looks at the page: anonymous, a role of the test world, or "code_requested"
+# (anonymous, after asking for a sign-in code for the member's email).
+ROLE_USERS = {
+    "member": "member",
+    "consultant": "consultant_same",
+    "lead": "lead_same",
+    "national": "national",
+    "admin": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Checked:
+    role: str
+    route: str | None = None  # a named route; None for a page reached by path (404)
+    kwargs: dict[str, str] = field(default_factory=dict)
+    path: str | None = None
+    status: int = 200
+
+    @property
+    def url(self) -> str:
+        return self.path or reverse(self.route or "", kwargs=self.kwargs)
+
+    @property
+    def id(self) -> str:
+        return f"{self.role}:{self.route or 'path'}:{self.url}"
+
+
+PAGES = [
+    Checked("anonymous", "core:home"),
+    Checked("anonymous", "core:data_sources"),
+    Checked("anonymous", "account_login"),
+    Checked("anonymous", "account_request_login_code"),
+    Checked("code_requested", "account_confirm_login_code"),
+    # Linked from the login page ("s'enregistrer", "mot de passe oublié").
+    Checked("anonymous", "account_signup"),
+    Checked("anonymous", "account_reset_password"),
+    Checked("anonymous", path="/cette-page-n-existe-pas/", status=404),
+    Checked("member", "core:home"),
+    Checked("member", "members:my_profile"),
+    Checked("consultant", "core:home"),
+    Checked("consultant", "members:list"),
+    Checked("consultant", "network:delegation_list"),
+    Checked("consultant", "network:delegation_detail", {"delegation_code": "ile-de-france"}),
+    Checked(
+        "consultant", "network:delegation_detail", {"delegation_code": "auvergne-rhone-alpes"}, status=403
+    ),
+    Checked("lead", "core:home"),
+    Checked("national", "core:home"),
+]
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+def _request_sign_in_code(page: Page, email: str) -> None:
+    page.goto(reverse("account_request_login_code"))
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main form[method=post] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("account_confirm_login_code")) + "$"))
+
+
+def _report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    {target} — {summary}")
+            lines.append(f"      {node.get('html', '')[:200]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("checked", PAGES, ids=lambda checked: checked.id)
+def test_page_has_no_serious_accessibility_violation(
+    checked: Checked, page: Page, browser_world: World, login_as: LoginAs, axe: Axe
+) -> None:
+    if checked.role == "code_requested":
+        _request_sign_in_code(page, browser_world.member.email)
+    elif checked.role != "anonymous":
+        login_as(getattr(browser_world, ROLE_USERS[checked.role]))
+
+    response = page.goto(checked.url)
+    assert response is not None
+    assert response.status == checked.status, f"{checked.url}: HTTP {response.status}"
+    # Checking the login page instead of the page meant would prove nothing.
+    assert page.url.endswith(checked.url), f"{checked.url} redirected to {page.url}"
+    expect(page.locator("h1")).to_have_count(1)
+
+    results = axe.run(page)
+    violations = results.response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe-core: {len(blocking)} violation(s) serious/critical on {checked.url} ({checked.role}):\n"
+        + _report(blocking)
+        + (
+            "\nOthers (not blocking):\n" + _report([v for v in violations if v not in blocking])
+            if violations
+            else ""
+        )
+    )
+
+
+def _page_routes() -> set[str]:
+    """Named routes that render a page of ours, the login pages included."""
+    third_party_modules = tuple(THIRD_PARTY_RULES)
+    names = set()
+    for route in iter_routes():
+        if route.name is None or set(route.namespaces) & set(NAMESPACE_RULES):
+            continue
+        module = route.callback.__module__ or ""
+        if module.startswith(third_party_modules) and route.name not in LOGIN_ROUTES:
+            continue
+        names.add(route.name)
+    return names
+
+
+def test_every_page_of_ours_is_checked() -> None:
+    routes = _page_routes()
+    checked = {page.route for page in PAGES if page.route}
+    missing = sorted(routes - checked - set(NOT_PAGES))
+    assert not missing, (
+        f"Pages not checked by axe: {missing}. Add a line to PAGES in tests/browser/test_accessibility.py "
+        "(role that sees the page, route name, URL arguments)."
+    )
+    stale = sorted(set(NOT_PAGES) - routes)
+    assert not stale, f"NOT_PAGES names routes that no longer exist: {stale}"
+    missing_login = sorted(LOGIN_ROUTES - routes)
+    assert not missing_login, f"Login routes have moved: {missing_login}"
+
+
+def test_routes_left_out_are_not_html_pages(client: Client, db: None) -> None:
+    for name in NOT_PAGES:
+        response = client.get(reverse(name))
+        assert "text/html" not in response["Content-Type"], f"{name} renders HTML: add it to PAGES."
