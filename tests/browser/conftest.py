@@ -19,8 +19,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from pairs.accounts.models import User
-
-from ..conftest import World
+from tests.fixtures import World
 
 # Playwright's sync API runs an asyncio event loop in the test thread, so Django
 # believes it is called from async code and refuses ORM calls. The tests are
