@@ -77,11 +77,13 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = ["last_name", "first_name", "id"]
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         indexes = [
             models.Index(fields=["delegation", "situation", "phase"], name="member_deleg_sit_phase"),
+            # Lists are ordered by name; the index keeps deep pages cheap.
+            models.Index(fields=["last_name", "first_name", "id"], name="member_name_order"),
         ]
 
     def __str__(self) -> str:

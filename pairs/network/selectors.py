@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from .models import Delegation
+from pairs.members.models import Member
+
+from .models import Consultant, Delegation
 
 
 def delegation_for_departement(*, departement_code: str) -> Delegation | None:
@@ -12,8 +15,15 @@ def delegation_for_departement(*, departement_code: str) -> Delegation | None:
     return Delegation.objects.filter(regions__departements__code=departement_code).first()
 
 
+def _count_of(queryset: QuerySet) -> Coalesce:
+    # One correlated count per delegation: joining members and consultants in
+    # one query would multiply their rows before counting.
+    counted = queryset.filter(delegation=OuterRef("pk")).order_by().values("delegation")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
 def delegation_list_with_counts() -> QuerySet[Delegation]:
     return Delegation.objects.annotate(
-        member_count=Count("members", distinct=True),
-        consultant_count=Count("consultants", distinct=True),
+        member_count=_count_of(Member.objects.all()),
+        consultant_count=_count_of(Consultant.objects.all()),
     ).order_by("name")
