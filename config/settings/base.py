@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "pairs.reference",
     "pairs.network",
     "pairs.members",
+    "pairs.privacy",
 ]
 
 MIDDLEWARE = [
