@@ -6,9 +6,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from pairs.accounts.models import Role, User
-from pairs.members.models import Member, Phase, Situation
+from pairs.members.models import Member, Phase, Situation, Topic
 from pairs.network.models import Consultant, Delegation
-from pairs.reference.models import Departement, Region
+from pairs.reference.models import Departement, Region, RomeDomaine, RomeGrandDomaine, RomeMetier
 
 
 class RegionFactory(DjangoModelFactory):
@@ -77,3 +77,45 @@ class MemberFactory(DjangoModelFactory):
     phase = Phase.TRANSITION
     departement = factory.SubFactory(DepartementFactory)
     delegation = None
+
+
+class RomeGrandDomaineFactory(DjangoModelFactory):
+    class Meta:
+        model = RomeGrandDomaine
+        django_get_or_create = ("code",)
+
+    code = "M"
+    label = "Support à l'entreprise"
+
+
+class RomeDomaineFactory(DjangoModelFactory):
+    class Meta:
+        model = RomeDomaine
+        django_get_or_create = ("code",)
+
+    code = "M17"
+    label = "Marketing, stratégie commerciale"
+    grand_domaine = factory.SubFactory(RomeGrandDomaineFactory)
+
+
+class RomeMetierFactory(DjangoModelFactory):
+    class Meta:
+        model = RomeMetier
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"M{1700 + n % 300:04d}")
+    label = factory.Sequence(lambda n: f"Métier cadre {n}")
+    domaine = factory.SubFactory(RomeDomaineFactory)
+    emploi_cadre = True
+
+
+class TopicFactory(DjangoModelFactory):
+    """Topics come from a data migration; this one adds test topics beside them."""
+
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"thematique-test-{n}")
+    label = factory.Sequence(lambda n: f"Thématique de test {n}")
+    position = factory.Sequence(lambda n: 100 + n)

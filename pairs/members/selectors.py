@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from pairs.accounts.models import DELEGATION_ROLES, User
 
-from .models import Member
+from .models import Member, Topic
 
 
 def member_list_visible_to(*, viewer: User) -> QuerySet[Member]:
@@ -18,3 +18,8 @@ def member_list_visible_to(*, viewer: User) -> QuerySet[Member]:
             return members.none()
         return members.filter(delegation_id=consultant.delegation_id)
     return members
+
+
+def topic_list_active() -> QuerySet[Topic]:
+    """The topics members may choose, in display order."""
+    return Topic.objects.filter(is_active=True)

@@ -16,6 +16,8 @@ from typing import TypeAlias
 
 from django.db import models, transaction
 
+from pairs_engine.text import fold
+
 from .models import (
     Departement,
     NafDivision,
@@ -374,7 +376,7 @@ def _appellations_parse(data_dir: Path, metiers: _Table) -> _Table:
         SOURCE_ROME,
         "rome/appellations.csv",
         ("code_ogr",),
-        ("label", "label_short", "metier", "is_principal", "emploi_cadre", "rarely_used"),
+        ("label", "label_short", "metier", "is_principal", "emploi_cadre", "rarely_used", "search_text"),
     )
     reader = _CsvReader(
         data_dir,
@@ -401,13 +403,15 @@ def _appellations_parse(data_dir: Path, metiers: _Table) -> _Table:
             raise reader.error(
                 f"classification « {classification} » invalide (attendu : PRINCIPALE ou SYNONYME)."
             )
+        long_label = _text(reader, row, "libelle_appellation_long", label)
         values = (
-            _text(reader, row, "libelle_appellation_long", label),
+            long_label,
             _text(reader, row, "libelle_appellation_court", label_short),
             metier,
             classification == "PRINCIPALE",
             _flag(reader, row, "emploi_cadre"),
             bool(_flag(reader, row, "peu_usite")),
+            fold(long_label),
         )
         table.add(reader, (code,), values, "code OGR")
     return table

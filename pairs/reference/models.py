@@ -116,6 +116,9 @@ class RomeAppellation(models.Model):
     is_principal = models.BooleanField(_("appellation principale"), default=False)
     emploi_cadre = models.BooleanField(_("emploi cadre"), null=True)
     rarely_used = models.BooleanField(_("peu usitée"), default=False)
+    # The label folded to lower-case ASCII words (pairs_engine.text.fold), so that
+    # "ingenieur" finds "Ingénieur" in any database without an unaccent extension.
+    search_text = models.CharField(_("texte de recherche"), max_length=250, blank=True, editable=False)
 
     class Meta:
         ordering = ["label"]
