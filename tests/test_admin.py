@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.test import Client
+from django.http import HttpRequest
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.fixtures import World
 
-OUR_APPS = ("accounts", "reference", "network", "members")
+OUR_APPS = ("accounts", "reference", "network", "members", "privacy")
 
 
 def _our_models() -> list[type]:
@@ -28,7 +29,16 @@ def test_admin_changelist_and_add_pages_open(world: World, model: type) -> None:
     client.force_login(world.admin)
     meta = model._meta
     assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code == 200
+    # Append-only histories (consents, audit trail) refuse additions from the admin.
+    can_add = admin.site.get_model_admin(model).has_add_permission(_request_as(world.admin))
+    expected = 200 if can_add else 403
+    assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code == expected
+
+
+def _request_as(user: object) -> HttpRequest:
+    request = RequestFactory().get("/")
+    request.user = user  # type: ignore[assignment]
+    return request
 
 
 def test_national_team_edits_delegations_but_not_accounts(world: World) -> None:
@@ -37,3 +47,4 @@ def test_national_team_edits_delegations_but_not_accounts(world: World) -> None:
     delegation_url = reverse("admin:network_delegation_change", args=[world.home.pk])
     assert client.get(delegation_url).status_code == 200
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:members_topic_add")).status_code == 200

@@ -10,21 +10,27 @@ from .models import Role, User
 
 NATIONAL_GROUP = "Équipe nationale"
 # The national team edits the network (delegations, places) and reads the rest.
+# Keys are an app label, or "app_label.model" for one model.
 _NATIONAL_PERMISSIONS = {
     "network": ("view", "change", "add"),
     "reference": ("view",),
     "members": ("view",),
+    # The curated list of transition topics is the national team's to edit.
+    "members.topic": ("add", "change"),
+    "privacy": ("view",),
 }
 
 
 def national_group_ensure() -> Group:
     group, _ = Group.objects.get_or_create(name=NATIONAL_GROUP)
     wanted = Permission.objects.none()
-    for app_label, actions in _NATIONAL_PERMISSIONS.items():
+    for scope, actions in _NATIONAL_PERMISSIONS.items():
+        app_label, _dot, model = scope.partition(".")
+        in_scope = Permission.objects.filter(content_type__app_label=app_label)
+        if model:
+            in_scope = in_scope.filter(content_type__model=model)
         for action in actions:
-            wanted |= Permission.objects.filter(
-                content_type__app_label=app_label, codename__startswith=action + "_"
-            )
+            wanted |= in_scope.filter(codename__startswith=action + "_")
     group.permissions.set(wanted)
     return group
 

@@ -9,6 +9,9 @@ which are added to those already present.
 Members are inserted with `bulk_create` from a lazy generator and a precomputed
 département → delegation map, which keeps 100,000 members well under a minute on
 SQLite. Faker is only used to build small name pools once; combining them is cheap.
+Their profiles' many-to-many rows (topics sought and offered, target jobs) are inserted
+with one executemany per through table (see _through_insert), only for the members a run
+creates; free texts are assembled from a few French sentence templates.
 
 Staff (consultants, delegation leads) do not depend on the seed: another seed adds
 members but never a second team.
@@ -28,16 +31,19 @@ from itertools import islice
 from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.constants import OnConflict
 from faker import Faker
 
 from pairs.accounts.models import Role, User
 from pairs.accounts.services import user_create
-from pairs.members.models import Member, Phase, Situation
-from pairs.members.services import member_create
+from pairs.members.models import ExperienceBand, Member, Phase, Situation, Topic
+from pairs.members.services import member_create, member_update_profile
+from pairs.members.topics import AVAILABILITY_SLOTS
 from pairs.network.models import Delegation, Place, PlaceKind
 from pairs.network.services import consultant_create
-from pairs.reference.models import Departement, NafDivision, RomeMetier
+from pairs.privacy.demo import demo_consents_seed
+from pairs.reference.models import Departement, NafDivision, RomeMetier, RomeMobility
 
 DEMO_PASSWORD = "rencontres-demo-2026"  # noqa: S105 - public, documented demo password
 DEMO_DOMAIN = "demo.rencontres-entre-pairs.fr"
@@ -112,6 +118,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 _DEMO_MEMBER_DEPARTEMENT = "75"
 _DEMO_MEMBER_JOB = "M1705"  # Responsable marketing
 _DEMO_MEMBER_SECTOR = "73"  # Publicité et études de marché
+_DEMO_MEMBER_TOPICS_SOUGHT = ("marche-cache", "reseau-professionnel", "negociation-salariale")
+_DEMO_MEMBER_TOPICS_OFFERED = ("management", "numerique-ia")
+_DEMO_MEMBER_SEEKING = (
+    "Responsable marketing depuis douze ans, je recherche un nouveau poste dans le marketing digital. "
+    "J'aimerais échanger sur le marché caché de l'emploi et sur la négociation de mon prochain salaire."
+)
+_DEMO_MEMBER_OFFERING = (
+    "Je peux partager mon expérience du management d'équipes marketing et des outils numériques. "
+    "Disponible pour un café ou un échange en visio."
+)
 
 
 # --- Distributions --------------------------------------------------------------------------------
@@ -173,6 +189,188 @@ SECTORS_BY_GRAND_DOMAINE: dict[str, tuple[str, ...]] = {
 }
 # Households and extraterritorial bodies: not where the demo's cadres work.
 _UNLIKELY_SECTORS = frozenset({"97", "98", "99"})
+
+
+# --- Member profiles: topics, target jobs, texts, formats --------------------------------------
+
+
+@dataclass(frozen=True)
+class _TopicPool:
+    """Topics a situation typically seeks or offers; the anchor comes first with its probability."""
+
+    anchor: str
+    anchor_share: float
+    others: tuple[str, ...]
+
+
+TOPICS_SOUGHT: dict[str, _TopicPool] = {
+    Situation.GRADUATE: _TopicPool(
+        "premier-emploi", 0.8,
+        ("cv-profil-en-ligne", "entretien-embauche", "reseau-professionnel", "negociation-salariale",
+         "marche-cache", "prise-de-poste", "valorisation-competences", "international"),
+    ),
+    Situation.JOB_SEEKER: _TopicPool(
+        "marche-cache", 0.4,
+        ("reseau-professionnel", "entretien-embauche", "cv-profil-en-ligne", "negociation-salariale",
+         "reconversion", "changement-secteur", "valorisation-competences", "freelance-portage",
+         "creation-reprise-entreprise", "bilan-competences", "mobilite-geographique"),
+    ),
+    Situation.EMPLOYED: _TopicPool(
+        "reconversion", 0.35,
+        ("bilan-competences", "changement-secteur", "creation-reprise-entreprise", "freelance-portage",
+         "mobilite-geographique", "equilibre-vie-pro-perso", "leadership", "management",
+         "reprise-etudes-vae", "international", "transition-ecologique"),
+    ),
+    Situation.RECRUITER: _TopicPool(
+        "reseau-professionnel", 0.4,
+        ("egalite-professionnelle", "handicap-emploi", "numerique-ia", "transition-ecologique",
+         "leadership", "management", "equilibre-vie-pro-perso"),
+    ),
+}  # fmt: skip
+TOPICS_OFFERED: dict[str, _TopicPool] = {
+    Situation.GRADUATE: _TopicPool(
+        "numerique-ia", 0.4,
+        ("transition-ecologique", "international", "start-up", "associations-ess", "reprise-etudes-vae",
+         "formation"),
+    ),
+    Situation.JOB_SEEKER: _TopicPool(
+        "valorisation-competences", 0.3,
+        ("management", "leadership", "conseil-independant", "secteur-public", "numerique-ia",
+         "international", "transition-ecologique", "formation", "prise-de-poste", "reseau-professionnel"),
+    ),
+    Situation.EMPLOYED: _TopicPool(
+        "management", 0.4,
+        ("leadership", "prise-de-poste", "negociation-salariale", "reseau-professionnel", "numerique-ia",
+         "secteur-public", "egalite-professionnelle", "handicap-emploi", "international", "start-up",
+         "associations-ess", "mobilite-geographique"),
+    ),
+    Situation.RECRUITER: _TopicPool(
+        "recrutement-cadres", 0.85,
+        ("entretien-embauche", "cv-profil-en-ligne", "negociation-salariale", "marche-cache",
+         "prise-de-poste", "valorisation-competences", "premier-emploi"),
+    ),
+}  # fmt: skip
+TOPIC_COUNT_WEIGHTS: tuple[tuple[int, float], ...] = ((1, 0.3), (2, 0.35), (3, 0.25), (4, 0.1))
+OFF_POOL_TOPIC_SHARE = 0.15  # one topic drawn from the whole list, for variety
+SENIOR_TOPIC = "emploi-apres-50-ans"
+SENIOR_TOPIC_SHARE = 0.5  # job seekers with more than 20 years of experience
+
+EXPERIENCE_WEIGHTS: dict[str, tuple[tuple[ExperienceBand, float], ...]] = {
+    Situation.GRADUATE: ((ExperienceBand.UNDER_2, 0.85), (ExperienceBand.FROM_2_TO_5, 0.15)),
+    Situation.JOB_SEEKER: (
+        (ExperienceBand.FROM_2_TO_5, 0.15), (ExperienceBand.FROM_5_TO_10, 0.25),
+        (ExperienceBand.FROM_10_TO_20, 0.35), (ExperienceBand.OVER_20, 0.25),
+    ),
+    Situation.EMPLOYED: (
+        (ExperienceBand.FROM_2_TO_5, 0.2), (ExperienceBand.FROM_5_TO_10, 0.3),
+        (ExperienceBand.FROM_10_TO_20, 0.3), (ExperienceBand.OVER_20, 0.2),
+    ),
+    Situation.RECRUITER: (
+        (ExperienceBand.FROM_2_TO_5, 0.15), (ExperienceBand.FROM_5_TO_10, 0.3),
+        (ExperienceBand.FROM_10_TO_20, 0.35), (ExperienceBand.OVER_20, 0.2),
+    ),
+}  # fmt: skip
+TARGET_JOB_COUNTS = (1, 1, 2, 2, 3)
+TARGET_SECTOR_SHARE = 0.5
+IN_PERSON_SHARE = 0.75
+VIDEO_SHARE = 0.6
+PHONE_SHARE = 0.4
+LINKEDIN_SHARE = 0.6
+
+# Free texts: one sentence of each part, chosen by the generator and joined.
+SEEKING_OPENINGS: dict[str, tuple[str, ...]] = {
+    Situation.GRADUATE: (
+        "Jeune diplômé·e, je cherche mon premier poste de {target}.",
+        "Je termine mes études et je vise un poste de {target}.",
+        "Diplômé·e depuis peu, je construis mon projet autour du métier de {target}.",
+    ),
+    Situation.JOB_SEEKER: (
+        "Après plusieurs années comme {job}, je recherche un poste de {target}.",
+        "En recherche d'emploi, je vise un poste de {target}.",
+        "Je cherche à rebondir vers un poste de {target}, en m'appuyant sur mon parcours de {job}.",
+    ),
+    Situation.EMPLOYED: (
+        "En poste comme {job}, je réfléchis à une évolution vers {target}.",
+        "Je prépare une mobilité : de {job} vers {target}.",
+        "J'envisage de changer de cap et de devenir {target}.",
+    ),
+    Situation.RECRUITER: (
+        "Je recrute des cadres et souhaite mieux comprendre leurs attentes.",
+        "Responsable de recrutements, je cherche à élargir mon réseau de candidat·es.",
+        "Je souhaite échanger avec des cadres en transition pour améliorer nos pratiques de recrutement.",
+    ),
+}
+SEEKING_TOPIC_SENTENCES = (
+    "J'aimerais échanger sur {topics}.",
+    "Je cherche des conseils concrets sur {topics}.",
+    "Un regard extérieur sur {topics} m'aiderait beaucoup.",
+    "Je serais heureux·se de rencontrer des pairs qui ont vécu {topics}.",
+)
+OFFERING_OPENINGS: dict[str, tuple[str, ...]] = {
+    Situation.GRADUATE: (
+        "Je peux partager un regard neuf et ce que j'ai appris pendant mes études.",
+        "J'apporte l'énergie d'un début de carrière et une bonne pratique des outils récents.",
+    ),
+    Situation.JOB_SEEKER: (
+        "Je peux partager mon expérience de {job} et de ma recherche d'emploi.",
+        "Fort·e de mon parcours de {job}, je peux aider d'autres cadres à se repérer.",
+    ),
+    Situation.EMPLOYED: (
+        "Je peux partager mon expérience de {job} au quotidien.",
+        "En poste comme {job}, je connais bien les attentes des employeurs du secteur.",
+    ),
+    Situation.RECRUITER: (
+        "Je peux expliquer comment se déroule un recrutement de cadres, côté entreprise.",
+        "Je peux relire un CV ou préparer un entretien avec vous, avec l'œil du recruteur.",
+    ),
+}
+OFFERING_TOPIC_SENTENCES = (
+    "Je peux vous aider sur {topics}.",
+    "J'ai une expérience à partager sur {topics}.",
+    "Volontiers pour un échange autour de {topics}.",
+)
+TEXT_CLOSINGS = (
+    "",
+    "Disponible pour un café ou un échange en visio.",
+    "Au plaisir d'échanger !",
+    "Je privilégie des échanges simples et concrets.",
+)
+
+
+def _lower_first(label: str) -> str:
+    """First letter in lower case ("négociation salariale"), unless an acronym ("CV et …")."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _french_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def _demo_text(
+    rng: random.Random,
+    openings: tuple[str, ...],
+    sentences: tuple[str, ...],
+    *,
+    job: str,
+    target: str,
+    topics: list[str],
+) -> str:
+    parts = [rng.choice(openings).format(job=job, target=target)]
+    if topics:
+        parts.append(rng.choice(sentences).format(topics=_french_list(topics)))
+    parts.append(rng.choice(TEXT_CLOSINGS))
+    return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class _MemberLinks:
+    """A generated member's many-to-many rows, by natural key."""
+
+    target_jobs: list[str]
+    topics_sought: list[str]
+    topics_offered: list[str]
 
 
 # --- Places ---------------------------------------------------------------------------------------
@@ -304,6 +502,7 @@ class DemoSummary:
     places: Counts = field(default_factory=Counts)
     demo_member: Counts = field(default_factory=Counts)
     members: Counts = field(default_factory=Counts)
+    members_given_consents: int = 0
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -575,7 +774,7 @@ def demo_member_account_create(*, password_hash: str) -> Counts:
     job_codes = [code for code, _, _ in _cadre_job_codes()]
     job_code = _DEMO_MEMBER_JOB if _DEMO_MEMBER_JOB in job_codes else job_codes[0]
     sector = NafDivision.objects.filter(code=_DEMO_MEMBER_SECTOR).first() or NafDivision.objects.first()
-    member_create(
+    member = member_create(
         first_name=login.first_name,
         last_name=login.last_name,
         email=login.email,
@@ -585,6 +784,27 @@ def demo_member_account_create(*, password_hash: str) -> Counts:
         current_job=RomeMetier.objects.get(code=job_code),
         sector=sector,
         user=user,
+    )
+    targets = list(
+        RomeMetier.objects.filter(
+            code__in=RomeMobility.objects.filter(source_id=job_code, target_id__in=job_codes)
+            .order_by("order")
+            .values("target_id")[:2]
+        )
+    )
+    member_update_profile(
+        member=member,
+        target_jobs=targets,
+        target_sector=sector,
+        experience_band=ExperienceBand.FROM_10_TO_20,
+        topics_sought=list(Topic.objects.filter(slug__in=_DEMO_MEMBER_TOPICS_SOUGHT, is_active=True)),
+        topics_offered=list(Topic.objects.filter(slug__in=_DEMO_MEMBER_TOPICS_OFFERED, is_active=True)),
+        seeking_text=_DEMO_MEMBER_SEEKING,
+        offering_text=_DEMO_MEMBER_OFFERING,
+        prefers_in_person=True,
+        prefers_video=True,
+        availability=["tue_lunch", "thu_evening", "fri_morning"],
+        linkedin_url="https://www.linkedin.com/in/camille-moreau-demo",
     )
     counts.add(created=True)
     return counts
@@ -601,6 +821,11 @@ class _MemberContext:
     hr_jobs: list[tuple[str, str, str]]
     sectors: list[str]
     sectors_by_grand_domaine: dict[str, list[str]]
+    job_labels: dict[str, str]
+    # Cadre jobs people commonly move to from a job (ROME mobilities), and the jobs of a domaine.
+    mobility_targets: dict[str, list[str]]
+    jobs_by_domaine: dict[str, list[str]]
+    topic_labels: dict[str, str]  # active topics, slug → label as used inside a sentence
 
 
 def _member_context() -> _MemberContext:
@@ -629,6 +854,25 @@ def _member_context() -> _MemberContext:
         letter: [code for code in wanted if code in present]
         for letter, wanted in SECTORS_BY_GRAND_DOMAINE.items()
     }
+    job_codes = {code for code, _, _ in jobs}
+    job_labels = {
+        code: _lower_first(label)
+        for code, label in RomeMetier.objects.filter(code__in=job_codes).values_list("code", "label")
+    }
+    mobility_targets: dict[str, list[str]] = {}
+    mobilities = RomeMobility.objects.order_by("source", "order", "target").values_list("source", "target")
+    for source, target in mobilities:
+        if target in job_codes:
+            mobility_targets.setdefault(source, []).append(target)
+    jobs_by_domaine: dict[str, list[str]] = {}
+    for code, _, domaine in jobs:
+        jobs_by_domaine.setdefault(domaine, []).append(code)
+    topic_labels = {
+        slug: _lower_first(label)
+        for slug, label in Topic.objects.filter(is_active=True)
+        .order_by("position", "slug")
+        .values_list("slug", "label")
+    }
     return _MemberContext(
         departement_codes=codes,
         departement_cum_weights=cum_weights,
@@ -637,6 +881,10 @@ def _member_context() -> _MemberContext:
         hr_jobs=[job for job in jobs if job[2] == RECRUITER_HR_DOMAINE],
         sectors=sectors,
         sectors_by_grand_domaine={k: v for k, v in by_grand_domaine.items() if v},
+        job_labels=job_labels,
+        mobility_targets=mobility_targets,
+        jobs_by_domaine=jobs_by_domaine,
+        topic_labels=topic_labels,
     )
 
 
@@ -654,8 +902,40 @@ def _weighted_picker(rng: random.Random, weights: tuple[tuple[T, float], ...]) -
     return pick
 
 
-def _member_rows(*, count: int, seed: int, context: _MemberContext) -> Iterator[Member]:
-    """Members 1..count, lazily. Member i depends only on the seed and the draws before it."""
+def _topic_picker(
+    rng: random.Random, pools: dict[str, _TopicPool], context: _MemberContext
+) -> Callable[[str], list[str]]:
+    """1 to 4 topic slugs for a situation: its anchor often, others from its pool, rarely any."""
+    available = context.topic_labels
+    every = list(available)
+    filtered = {
+        situation: (
+            pool.anchor if pool.anchor in available else None,
+            pool.anchor_share,
+            [slug for slug in pool.others if slug in available],
+        )
+        for situation, pool in pools.items()
+    }
+
+    pick_count = _weighted_picker(rng, TOPIC_COUNT_WEIGHTS)
+
+    def pick(situation: str) -> list[str]:
+        anchor, share, others = filtered[situation]
+        wanted = pick_count()
+        chosen = [anchor] if anchor is not None and rng.random() < share else []
+        chosen += rng.sample(others, min(wanted - len(chosen), len(others)))
+        if every and (not chosen or rng.random() < OFF_POOL_TOPIC_SHARE):
+            extra = rng.choice(every)
+            if extra not in chosen:
+                chosen = [*chosen[:3], extra]
+        return chosen
+
+    return pick
+
+
+def _member_rows(*, count: int, seed: int, context: _MemberContext) -> Iterator[tuple[Member, _MemberLinks]]:
+    """Members 1..count with their links, lazily. Member i depends only on the seed and the draws
+    before it."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     fake = _faker(seed)
     # Faker is slow per call: build name pools once and combine them.
@@ -675,6 +955,14 @@ def _member_rows(*, count: int, seed: int, context: _MemberContext) -> Iterator[
     dept_cum = context.departement_cum_weights
     dept_total = dept_cum[-1] if dept_cum else 0.0
     last_dept = len(dept_codes) - 1
+    pick_experience = {
+        situation: _weighted_picker(rng, weights) for situation, weights in EXPERIENCE_WEIGHTS.items()
+    }
+    pick_sought = _topic_picker(rng, TOPICS_SOUGHT, context)
+    pick_offered = _topic_picker(rng, TOPICS_OFFERED, context)
+    topic_labels = context.topic_labels
+    all_job_codes = [code for code, _, _ in context.jobs]
+    slot_indexes = range(len(AVAILABILITY_SLOTS))
 
     for index in range(1, count + 1):
         first_name = rng.choice(female_names if rng.random() < 0.5 else male_names)
@@ -703,7 +991,56 @@ def _member_rows(*, count: int, seed: int, context: _MemberContext) -> Iterator[
             else:
                 sector = rng.choice(context.sectors)
 
-        yield Member(
+        # --- Profile ---
+        experience = pick_experience[situation]()
+        sought = pick_sought(situation)
+        if (
+            situation == Situation.JOB_SEEKER
+            and experience == ExperienceBand.OVER_20
+            and SENIOR_TOPIC in topic_labels
+            and SENIOR_TOPIC not in sought
+            and rng.random() < SENIOR_TOPIC_SHARE
+        ):
+            sought = [SENIOR_TOPIC, *sought[:3]]
+        offered = pick_offered(situation)
+
+        targets: list[str] = []
+        target_sector: str | None = None
+        if situation != Situation.RECRUITER and all_job_codes:
+            candidates = context.mobility_targets.get(job[0]) if job else None
+            if not candidates and job is not None:
+                candidates = [code for code in context.jobs_by_domaine.get(job[2], ()) if code != job[0]]
+            if not candidates:
+                candidates = all_job_codes
+            targets = rng.sample(candidates, min(rng.choice(TARGET_JOB_COUNTS), len(candidates)))
+            if context.sectors and rng.random() < TARGET_SECTOR_SHARE:
+                target_sector = sector or rng.choice(context.sectors)
+
+        job_label = context.job_labels.get(job[0], "") if job else ""
+        target_label = context.job_labels.get(targets[0], "") if targets else ""
+        if not job_label:
+            job_label = target_label
+        if not target_label:
+            target_label = job_label
+        seeking_text = _demo_text(
+            rng, SEEKING_OPENINGS[situation], SEEKING_TOPIC_SENTENCES,
+            job=job_label, target=target_label, topics=[topic_labels[t] for t in sought],
+        )  # fmt: skip
+        offering_text = _demo_text(
+            rng, OFFERING_OPENINGS[situation], OFFERING_TOPIC_SENTENCES,
+            job=job_label, target=target_label, topics=[topic_labels[t] for t in offered],
+        )  # fmt: skip
+        in_person = rng.random() < IN_PERSON_SHARE
+        video = rng.random() < VIDEO_SHARE
+        availability = [AVAILABILITY_SLOTS[i] for i in sorted(rng.sample(slot_indexes, rng.randint(2, 6)))]
+        phone = f"+33{rng.choice('67')}{rng.randrange(10**8):08d}" if rng.random() < PHONE_SHARE else ""
+        linkedin = (
+            f"https://www.linkedin.com/in/{slug(first_name)}-{slug(last_name)}-{index}"
+            if rng.random() < LINKEDIN_SHARE
+            else ""
+        )
+
+        member = Member(
             first_name=first_name,
             last_name=last_name,
             email=f"{slug(first_name)}.{slug(last_name)}.{index}@{DEMO_DOMAIN}",
@@ -713,7 +1050,59 @@ def _member_rows(*, count: int, seed: int, context: _MemberContext) -> Iterator[
             delegation_id=context.delegation_by_departement.get(departement) if departement else None,
             current_job_id=job[0] if job else None,
             sector_id=sector,
+            target_sector_id=target_sector,
+            experience_band=experience,
+            seeking_text=seeking_text,
+            offering_text=offering_text,
+            prefers_in_person=in_person,
+            prefers_video=video,
+            availability=availability,
+            phone=phone,
+            linkedin_url=linkedin,
         )
+        yield member, _MemberLinks(target_jobs=targets, topics_sought=sought, topics_offered=offered)
+
+
+def _through_insert(*, field_name: str, pairs: list[tuple[int, str]]) -> None:
+    """Insert (member id, other id) pairs into a Member many-to-many table, skipping duplicates.
+
+    One executemany per table: the rows carry two keys and nothing to validate, and
+    `through.objects.bulk_create` spends ~25 µs of ORM work per row (600,000 rows for
+    100,000 members), four times the whole member insert.
+    """
+    field = Member._meta.get_field(field_name)
+    through = field.remote_field.through
+    quote = connection.ops.quote_name
+    source = quote(through._meta.get_field(field.m2m_field_name()).column)
+    target = quote(through._meta.get_field(field.m2m_reverse_field_name()).column)
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], []) or ""
+    sql = f"{insert} {quote(through._meta.db_table)} ({source}, {target}) VALUES (%s, %s) {suffix}"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, pairs)
+
+
+def _member_links_create(rows: list[tuple[Member, _MemberLinks]]) -> None:
+    """The many-to-many rows of just-inserted members; duplicates (a row written meanwhile)
+    are ignored."""
+    ids: dict[str, int] = {}
+    emails = [member.email for member, _ in rows]
+    for start in range(0, len(emails), BATCH_SIZE):
+        batch = emails[start : start + BATCH_SIZE]
+        ids.update(Member.objects.filter(email__in=batch).values_list("email", "id"))
+    jobs: list[tuple[int, str]] = []
+    sought: list[tuple[int, str]] = []
+    offered: list[tuple[int, str]] = []
+    for member, links in rows:
+        member_id = ids.get(member.email)
+        if member_id is None:
+            continue
+        jobs.extend((member_id, code) for code in links.target_jobs)
+        sought.extend((member_id, slug) for slug in links.topics_sought)
+        offered.extend((member_id, slug) for slug in links.topics_offered)
+    for field_name, pairs in (("target_jobs", jobs), ("topics_sought", sought), ("topics_offered", offered)):
+        if pairs:
+            _through_insert(field_name=field_name, pairs=pairs)
 
 
 def demo_members_create(
@@ -734,10 +1123,13 @@ def demo_members_create(
     rows = _member_rows(count=count, seed=seed, context=context)
     done = 0
     while chunk := list(islice(rows, chunk_size)):
-        new = [member for member in chunk if member.email not in existing]
+        new = [(member, links) for member, links in chunk if member.email not in existing]
         if new:
             with transaction.atomic():
-                Member.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
+                Member.objects.bulk_create(
+                    [member for member, _ in new], batch_size=BATCH_SIZE, ignore_conflicts=True
+                )
+                _member_links_create(new)
         done += len(chunk)
         if on_progress is not None:
             on_progress(done, count)
@@ -763,6 +1155,7 @@ def demo_seed(
     summary.places = demo_places_create()
     summary.demo_member = demo_member_account_create(password_hash=password_hash)
     summary.members = demo_members_create(count=members, seed=seed, on_progress=on_progress)
+    summary.members_given_consents = demo_consents_seed(seed=seed)
     return summary
 
 

@@ -112,7 +112,7 @@ def test_member_signs_in_with_password_and_sees_their_space(page: Page, browser_
     page.locator("main").get_by_role("link", name="Voir mon profil").click()
     expect(page).to_have_url(re.compile(r"/membres/mon-profil/$"))
     expect(page.locator("h1")).to_have_text("Mon profil")
-    facts = page.locator("main dl.facts")
+    facts = page.locator("main dl.facts").first
     expect(facts).to_contain_text(member.email)
     expect(facts).to_contain_text(str(browser_world.member_profile))
     expect(facts).to_contain_text(browser_world.home.name)

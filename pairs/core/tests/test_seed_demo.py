@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from pairs.accounts.models import Role, User
 from pairs.accounts.services import NATIONAL_GROUP
 from pairs.core.demo import DEMO_MEMBER_EMAIL, DEMO_PASSWORD
-from pairs.members.models import Member, Phase, Situation
+from pairs.members.models import MAX_TARGET_JOBS, ExperienceBand, Member, Phase, Situation, Topic
+from pairs.members.topics import AVAILABILITY_SLOTS
 from pairs.network.models import Consultant, Delegation, Place, PlaceKind
 from pairs.network.selectors import delegation_for_departement
 from pairs.reference.models import (
@@ -25,6 +26,7 @@ from pairs.reference.models import (
     RomeDomaine,
     RomeGrandDomaine,
     RomeMetier,
+    RomeMobility,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,12 +107,29 @@ def _seed(**options: Any) -> str:
 
 
 def _generated_members() -> list[tuple[Any, ...]]:
-    return list(
+    members = (
         Member.objects.exclude(email=DEMO_MEMBER_EMAIL)
         .order_by("email")
-        .values_list(
-            "email", "first_name", "last_name", "situation", "phase", "departement", "current_job", "sector"
+        .prefetch_related("target_jobs", "topics_sought", "topics_offered")
+    )
+    return [
+        (
+            m.email, m.first_name, m.last_name, m.situation, m.phase, m.departement_id, m.current_job_id,
+            m.sector_id, m.target_sector_id, m.experience_band, m.seeking_text, m.offering_text,
+            m.prefers_in_person, m.prefers_video, tuple(m.availability), m.phone, m.linkedin_url,
+            tuple(sorted(job.pk for job in m.target_jobs.all())),
+            tuple(sorted(topic.pk for topic in m.topics_sought.all())),
+            tuple(sorted(topic.pk for topic in m.topics_offered.all())),
         )
+        for m in members
+    ]  # fmt: skip
+
+
+def _link_counts() -> tuple[int, int, int]:
+    return (
+        Member.target_jobs.through.objects.count(),
+        Member.topics_sought.through.objects.count(),
+        Member.topics_offered.through.objects.count(),
     )
 
 
@@ -151,9 +170,13 @@ def test_rerun_creates_nothing() -> None:
     before = _row_counts()
     assert before["members"] == 151  # and the demo member
 
+    links = _link_counts()
+    assert all(links)
+
     output = _seed(members=150, seed=3)
 
     assert _row_counts() == before
+    assert _link_counts() == links
     assert "Membres : 0 créé(s), 150 déjà présent(s)" in output
     assert "Lieux : 0 créé(s)" in output
 
@@ -304,3 +327,61 @@ def test_missing_reference_data_stops_with_a_french_message() -> None:
         _seed(members=10, seed=1)
     assert not Member.objects.exists()
     assert not User.objects.exists()
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_demo_members_have_full_profiles() -> None:
+    # A mobility from marketing to sales: members in marketing aim there when the ROME says so.
+    RomeMobility.objects.create(source_id="M1705", target_id="M1707", order=1)
+    _seed(members=600, seed=13)
+    members = Member.objects.exclude(email=DEMO_MEMBER_EMAIL).prefetch_related(
+        "target_jobs", "topics_sought", "topics_offered"
+    )
+    active = set(Topic.objects.filter(is_active=True).values_list("slug", flat=True))
+    sought_by_situation: dict[str, Counter[str]] = {situation: Counter() for situation in Situation.values}
+    offered_by_situation: dict[str, Counter[str]] = {situation: Counter() for situation in Situation.values}
+    for member in members:
+        sought = [topic.slug for topic in member.topics_sought.all()]
+        offered = [topic.slug for topic in member.topics_offered.all()]
+        assert 1 <= len(sought) <= 4, member.email
+        assert 1 <= len(offered) <= 4, member.email
+        assert set(sought) | set(offered) <= active
+        sought_by_situation[member.situation].update(sought)
+        offered_by_situation[member.situation].update(offered)
+
+        targets = [job.pk for job in member.target_jobs.all()]
+        assert len(targets) <= MAX_TARGET_JOBS
+        if member.situation == Situation.RECRUITER:
+            assert targets == []
+        else:
+            assert targets, member.email
+            assert all(job.emploi_cadre for job in member.target_jobs.all())
+        if member.current_job_id == "M1705" and member.situation != Situation.RECRUITER:
+            assert targets == ["M1707"]
+
+        assert member.seeking_text
+        assert member.offering_text
+        assert len(member.seeking_text) <= 2000
+        assert "lorem" not in member.seeking_text.lower()
+        assert member.experience_band in ExperienceBand.values
+        assert set(member.availability) <= set(AVAILABILITY_SLOTS)
+        assert 2 <= len(member.availability) <= 6
+        assert not member.phone or (member.phone.startswith("+33") and len(member.phone) == 12)
+        assert not member.linkedin_url or member.linkedin_url.startswith("https://www.linkedin.com/in/")
+        member.full_clean()  # every generated value passes the model's validators
+
+    # Realistic by situation.
+    graduates = sought_by_situation[Situation.GRADUATE]
+    assert graduates.most_common(1)[0][0] == "premier-emploi"
+    assert offered_by_situation[Situation.RECRUITER].most_common(1)[0][0] == "recrutement-cadres"
+    bands = Counter(members.filter(situation=Situation.GRADUATE).values_list("experience_band", flat=True))
+    assert set(bands) <= {ExperienceBand.UNDER_2, ExperienceBand.FROM_2_TO_5}
+    assert bands[ExperienceBand.UNDER_2] > bands[ExperienceBand.FROM_2_TO_5]
+    assert not members.filter(situation=Situation.GRADUATE, experience_band=ExperienceBand.OVER_20).exists()
+    assert members.filter(prefers_in_person=True).exists()
+    assert members.filter(prefers_video=True).exists()
+
+    demo = Member.objects.get(email=DEMO_MEMBER_EMAIL)
+    assert demo.topics_sought.exists()
+    assert demo.seeking_text
+    assert demo.availability

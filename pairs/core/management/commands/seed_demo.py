@@ -83,6 +83,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Lieux : {_counts(summary.places)}")
         self.stdout.write(f"  Membre de démonstration : {_counts(summary.demo_member)}")
         self.stdout.write(f"  Membres : {_counts(summary.members)}")
+        self.stdout.write(
+            f"  Consentements : {_number(summary.members_given_consents)} membre(s) sans réponse complété(s)"
+        )
 
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Comptes de démonstration"))
