@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "pairs.network",
     "pairs.members",
     "pairs.privacy",
+    "pairs.contacts",
+    "pairs.onboarding",
+    "pairs.imports",
 ]
 
 MIDDLEWARE = [

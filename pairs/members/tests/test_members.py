@@ -57,3 +57,15 @@ def test_member_list_page_shows_only_visible_members(world: World) -> None:
     page = client.get(reverse("members:list")).content.decode()
     assert world.member_profile.last_name in page
     assert "Lyonnais" not in page
+
+
+def test_a_consultant_also_sees_their_own_contacts_from_other_delegations(world: World) -> None:
+    from pairs.contacts.models import Contact, ContactBasis
+
+    lyon_member = MemberFactory(departement=Departement.objects.get(code="69"), delegation=world.other)
+    Contact.objects.create(
+        consultant=world.consultant_same.consultant, member=lyon_member, basis=ContactBasis.EVENT
+    )
+    visible = list(member_list_visible_to(viewer=world.consultant_same))
+    assert sorted(m.pk for m in visible) == sorted([world.member_profile.pk, lyon_member.pk])
+    assert lyon_member not in member_list_visible_to(viewer=world.lead_same)
