@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +49,35 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ← {self.consultant}"
+
+
+NOTE_MAX_LENGTH = 5000
+
+
+class ConsultantNote(models.Model):
+    """A consultant's private note on a member: only its author ever reads the text.
+
+    Not the national team, not the delegation lead, not the admin site (which
+    lists notes without their text).
+    """
+
+    # The note goes with its author: nobody else may read it anyway.
+    author = models.ForeignKey(
+        Consultant, on_delete=models.CASCADE, related_name="notes", verbose_name=_("auteur·rice")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="consultant_notes", verbose_name=_("membre")
+    )
+    text = models.TextField(_("texte de la note"), validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("note privée")
+        verbose_name_plural = _("notes privées")
+        indexes = [models.Index(fields=["member", "author", "created_at"], name="note_member_author_at")]
+
+    def __str__(self) -> str:
+        # Never the text: this string shows in the admin and its history.
+        return f"{self.member} · {self.author} · {self.created_at:%Y-%m-%d %H:%M}"
