@@ -80,8 +80,14 @@ test-postgres: install
 	@echo "=== Tests sur PostgreSQL ==="
 	$(PY) scripts/with_postgres.py -- $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
+# Member search on 100,000 demo members: SQLite (var/bench/, reused), then a throwaway
+# PostgreSQL, then both side by side (p50 / p95 / max per family of requests).
 bench: install
-	@echo "Pas encore de banc d'essai : le moteur de recommandation les apportera."
+	@mkdir -p var/bench
+	@rm -f var/bench/search_members-*.json
+	$(PY) bench/search_members.py
+	$(PY) scripts/with_postgres.py -- $(PY) bench/search_members.py
+	$(PY) bench/search_members.py --report
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/base.in -o requirements/base.txt

@@ -23,6 +23,7 @@ from .models import (
     phone_normalise,
     validate_availability,
 )
+from .search import member_search_index_rebuild
 from .topics import AVAILABILITY_SLOTS
 
 T = TypeVar("T")
@@ -55,6 +56,7 @@ def member_create(
     )
     member.full_clean()
     member.save()
+    member_search_index_rebuild(member_ids=[member.pk])
     return member
 
 
@@ -188,6 +190,8 @@ def member_update_profile(
         member.topics_sought.set(sought)
     if offered is not None:
         member.topics_offered.set(offered)
+    if scalars:
+        member_search_index_rebuild(member_ids=[member.pk])
     return member
 
 
