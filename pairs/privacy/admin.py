@@ -1,6 +1,7 @@
 """Read-only admin pages: both tables are append-only histories.
 
-Consents are recorded through ``services.consent_record`` (which copies the
+Erasures and retention warnings are written only by ``services.member_erase``
+and the retention job. Consents are recorded through ``services.consent_record`` (which copies the
 text shown and checks who may grant), audit rows through
 ``services.profile_access_record``; nobody adds, edits or deletes history here.
 """
@@ -12,7 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import ConsentRecord, ConsentWording, ProfileAccess
+from .models import ConsentRecord, ConsentWording, Erasure, ProfileAccess, RetentionNotice
 
 
 class ReadOnlyHistoryAdmin(admin.ModelAdmin):
@@ -52,3 +53,22 @@ class ProfileAccessAdmin(ReadOnlyHistoryAdmin):
 class ConsentWordingAdmin(ReadOnlyHistoryAdmin):
     list_display = ("kind", "version", "text")
     list_filter = ("kind",)
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyHistoryAdmin):
+    # The fingerprint is a keyed hash, useless to read: not listed.
+    list_display = ("erased_at", "member", "erased_by")
+    list_select_related = ("member", "erased_by")
+    raw_id_fields = ("member", "erased_by")
+    exclude = ("email_fingerprint",)
+    date_hierarchy = "erased_at"
+
+
+@admin.register(RetentionNotice)
+class RetentionNoticeAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("warned_at", "member", "cancelled_at")
+    list_filter = (("cancelled_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("member",)
+    raw_id_fields = ("member",)
+    date_hierarchy = "warned_at"

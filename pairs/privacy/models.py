@@ -141,3 +141,67 @@ class ProfileAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} · {self.action} · {self.member_id} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Erasure(models.Model):
+    """The record that a member's personal data was erased (right to erasure, RGPD art. 17).
+
+    The member row itself survives, anonymised, so that aggregate statistics
+    stay right; this row says when and by whom it was erased. It also keeps a
+    keyed hash of the erased email (never the email) so that an import can tell
+    that the person asked to be forgotten and must give a fresh consent before
+    being added again. ``member`` is SET_NULL so the fingerprint outlives even a
+    later hard delete of the anonymised row.
+    """
+
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="erasure",
+        verbose_name=_("membre"),
+    )
+    erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
+    # None: erased by the retention job.
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("effacé par"),
+    )
+    email_fingerprint = models.CharField(_("empreinte de l'adresse email"), max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        verbose_name = _("effacement")
+        verbose_name_plural = _("effacements")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.erased_at:%Y-%m-%d %H:%M}"
+
+
+class RetentionNotice(models.Model):
+    """The warning sent to an inactive member before their data is erased.
+
+    One row per member: the warning goes out once per period of inactivity.
+    A login after ``warned_at`` cancels it (``cancelled_at``); if the member
+    falls inactive again later, the same row is reused for a new warning.
+    """
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="retention_notice", verbose_name=_("membre")
+    )
+    warned_at = models.DateTimeField(_("prévenu·e le"))
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-warned_at", "-id"]
+        verbose_name = _("avertissement avant effacement")
+        verbose_name_plural = _("avertissements avant effacement")
+        indexes = [models.Index(fields=["cancelled_at", "warned_at"], name="retention_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.warned_at:%Y-%m-%d}"

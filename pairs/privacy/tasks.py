@@ -1,0 +1,14 @@
+"""Background tasks of the privacy app (django-tasks API)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .services import retention_sweep_run
+
+
+@task()
+def retention_sweep() -> dict[str, int]:
+    """Warn then erase long-inactive members; safe to run as often as wanted (daily from cron)."""
+    result = retention_sweep_run()
+    return {"cancelled": result.cancelled, "erased": result.erased, "warned": result.warned}
