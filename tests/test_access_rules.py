@@ -55,8 +55,28 @@ EXPECTED: dict[str, dict[str, bool]] = {
 
 def sample_kwargs(world: World) -> dict[str, dict[str, Any]]:
     """URL arguments for every named route that takes some."""
+    member = world.member_profile.pk
     return {
         "network:delegation_detail": {"delegation_code": world.home.code},
+        "contacts:member_detail": {"member_id": member},
+        "contacts:contact_add": {"member_id": member},
+        "contacts:note_create": {"member_id": member},
+        # No such note: the POST-only endpoints answer GET with 405 before any lookup.
+        "contacts:note_update": {"member_id": member, "note_id": 1},
+        "contacts:note_delete": {"member_id": member, "note_id": 1},
+        "onboarding:invite": {"member_id": member},
+        "onboarding:activate": {"token": "invalide"},
+        # No such import: allowed viewers get 404 (or 405 on POST-only routes).
+        **{
+            name: {"job_id": 1}
+            for name in (
+                "imports:mapping",
+                "imports:preview",
+                "imports:progress",
+                "imports:resume",
+                "imports:errors",
+            )
+        },
     }
 
 

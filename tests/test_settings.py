@@ -91,6 +91,7 @@ def test_production_deploy_check_reports_no_issue(tmp_path: Path) -> None:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="rencontres.example.org",
+        SITE_URL="https://rencontres.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr

@@ -36,7 +36,7 @@ def test_every_english_string_is_translated() -> None:
 
 
 def test_english_catalogue_is_up_to_date_with_the_sources(tmp_path: Path) -> None:
-    for name in ("config", "pairs", "templates", "locale"):
+    for name in ("config", "pairs", "pairs_engine", "templates", "locale"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(

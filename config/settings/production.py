@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+SITE_URL = env_str("SITE_URL").rstrip("/")
 DATABASES = {"default": env_database("DATABASE_URL")}
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 

@@ -17,9 +17,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         if user.role == Role.MEMBER:
             items.append((reverse("members:my_profile"), _("Mon profil")))
+            items.append((reverse("privacy:home"), _("Mes données")))
         if user.role in STAFF_ROLES:
             items.append((reverse("members:list"), _("Membres")))
+            items.append((reverse("contacts:list"), _("Contacts")))
+            items.append((reverse("imports:home"), _("Importer")))
             items.append((reverse("network:delegation_list"), _("Délégations")))
+        if user.role in (Role.NATIONAL, Role.ADMIN):
+            items.append((reverse("privacy:audit"), _("Journal des accès")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Administration")))
     current = request.path

@@ -38,6 +38,7 @@ from faker import Faker
 from pairs.accounts.models import Role, User
 from pairs.accounts.services import user_create
 from pairs.members.models import ExperienceBand, Member, Phase, Situation, Topic
+from pairs.members.search import member_search_index_rebuild
 from pairs.members.services import member_create, member_update_profile
 from pairs.members.topics import AVAILABILITY_SLOTS
 from pairs.network.models import Delegation, Place, PlaceKind
@@ -1155,6 +1156,9 @@ def demo_seed(
     summary.places = demo_places_create()
     summary.demo_member = demo_member_account_create(password_hash=password_hash)
     summary.members = demo_members_create(count=members, seed=seed, on_progress=on_progress)
+    if summary.members.created:
+        # Bulk inserts bypass the services, which keep the search index in step.
+        member_search_index_rebuild()
     summary.members_given_consents = demo_consents_seed(seed=seed)
     return summary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from pairs.accounts.models import Role
@@ -40,7 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.role in (Role.NATIONAL, Role.ADMIN):
         context["delegations"] = delegation_list_with_counts()
     elif user.role == Role.MEMBER:
-        context["member"] = getattr(user, "member", None)
+        member = getattr(user, "member", None)
+        if member is None:
+            # A member who signed up on their own has no profile yet: start it.
+            return redirect("onboarding:start")
+        context["member"] = member
     return render(request, _HOME_TEMPLATES[Role(user.role)], context)
 
 

@@ -8,6 +8,7 @@ fails until it is there. axe-core comes bundled with axe-playwright-python
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pairs.core.access import NAMESPACE_RULES, THIRD_PARTY_RULES, iter_routes
+from tests.fixtures import World
 
-from ..conftest import World
 from .conftest import LoginAs
 
 pytestmark = pytest.mark.browser
@@ -30,8 +31,23 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 # layout and are the way in: the login pages are checked like our own.
 LOGIN_ROUTES = frozenset({"account_login", "account_request_login_code", "account_confirm_login_code"})
 
-# Named routes of ours that are not HTML pages, and why.
-NOT_PAGES = {"core:health": "JSON health check for monitoring, not a page."}
+# Named routes of ours that are not HTML pages, and why; each is requested below
+# to prove it (a GET gets no HTML page: JSON, a file, a redirect or 405).
+NOT_PAGES = {
+    "core:health": "JSON health check for monitoring, not a page.",
+    "contacts:contact_add": "POST endpoint of the member page.",
+    "contacts:note_create": "POST endpoint of the member page.",
+    "contacts:note_update": "POST endpoint of the member page.",
+    "contacts:note_delete": "POST endpoint of the member page.",
+    "onboarding:invite": "POST endpoint (invite a contact).",
+    "onboarding:start": "Redirects to the first profile step.",
+    "privacy:consent": "POST endpoint of « Mes données ».",
+    "privacy:export": "POST endpoint: downloads a ZIP.",
+    "imports:template_csv": "File download.",
+    "imports:template_xlsx": "File download.",
+    "imports:resume": "POST endpoint of the import page.",
+    "imports:errors": "File download (errors CSV).",
+}
 
 # Who looks at the page: anonymous, a role of the test world, or "code_requested"
 # (anonymous, after asking for a sign-in code for the member's email).
@@ -44,21 +60,50 @@ ROLE_USERS = {
 }
 
 
+# URL arguments: fixed, or built from the test world (which may create what the page shows).
+Kwargs = dict[str, Any] | Callable[[World], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Checked:
     role: str
     route: str | None = None  # a named route; None for a page reached by path (404)
-    kwargs: dict[str, str] = field(default_factory=dict)
+    kwargs: Kwargs = field(default_factory=dict)
     path: str | None = None
     status: int = 200
+    label: str = ""  # tells apart two checks of one route
 
-    @property
-    def url(self) -> str:
-        return self.path or reverse(self.route or "", kwargs=self.kwargs)
+    def url(self, world: World) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
+        return self.path or reverse(self.route or "", kwargs=kwargs)
 
     @property
     def id(self) -> str:
-        return f"{self.role}:{self.route or 'path'}:{self.url}"
+        return f"{self.role}:{self.route or self.path}{':' + self.label if self.label else ''}"
+
+
+def _member(world: World) -> dict[str, Any]:
+    return {"member_id": world.member_profile.pk}
+
+
+def _import_job(stage: str) -> Callable[[World], dict[str, Any]]:
+    """An import of the blank template by the consultant, taken to `stage`."""
+
+    def build(world: World) -> dict[str, Any]:
+        from pairs.imports.files import template_csv
+        from pairs.imports.models import ImportStatus
+        from pairs.imports.services import import_job_create, import_job_map, import_job_run
+
+        job = import_job_create(user=world.consultant_same, file_name="contacts.csv", content=template_csv())
+        if stage in ("preview", "done"):
+            job = import_job_map(job=job, mapping=job.mapping)
+        if stage == "done":
+            job.status = ImportStatus.QUEUED
+            job.save(update_fields=["status"])
+            import_job_run(job_id=job.pk)
+        return {"job_id": job.pk}
+
+    return build
 
 
 PAGES = [
@@ -82,6 +127,22 @@ PAGES = [
     ),
     Checked("lead", "core:home"),
     Checked("national", "core:home"),
+    Checked("consultant", "contacts:list"),
+    Checked("national", "contacts:list"),
+    Checked("consultant", "contacts:member_detail", _member),
+    Checked("national", "contacts:member_detail", _member),
+    Checked("member", "onboarding:job_search"),
+    Checked("anonymous", "onboarding:activate", {"token": "invalide"}),
+    Checked("member", "onboarding:profile_situation"),
+    Checked("member", "onboarding:profile_interests"),
+    Checked("member", "onboarding:profile_meetings"),
+    Checked("member", "privacy:home"),
+    Checked("member", "privacy:erase"),
+    Checked("national", "privacy:audit"),
+    Checked("consultant", "imports:home"),
+    Checked("consultant", "imports:mapping", _import_job("mapping")),
+    Checked("consultant", "imports:preview", _import_job("preview")),
+    Checked("consultant", "imports:progress", _import_job("done")),
 ]
 
 
@@ -120,18 +181,19 @@ def test_page_has_no_serious_accessibility_violation(
     elif checked.role != "anonymous":
         login_as(getattr(browser_world, ROLE_USERS[checked.role]))
 
-    response = page.goto(checked.url)
+    url = checked.url(browser_world)
+    response = page.goto(url)
     assert response is not None
-    assert response.status == checked.status, f"{checked.url}: HTTP {response.status}"
+    assert response.status == checked.status, f"{url}: HTTP {response.status}"
     # Checking the login page instead of the page meant would prove nothing.
-    assert page.url.endswith(checked.url), f"{checked.url} redirected to {page.url}"
+    assert page.url.endswith(url), f"{url} redirected to {page.url}"
     expect(page.locator("h1")).to_have_count(1)
 
     results = axe.run(page)
     violations = results.response["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, (
-        f"axe-core: {len(blocking)} violation(s) serious/critical on {checked.url} ({checked.role}):\n"
+        f"axe-core: {len(blocking)} violation(s) serious/critical on {url} ({checked.role}):\n"
         + _report(blocking)
         + (
             "\nOthers (not blocking):\n" + _report([v for v in violations if v not in blocking])
@@ -169,7 +231,17 @@ def test_every_page_of_ours_is_checked() -> None:
     assert not missing_login, f"Login routes have moved: {missing_login}"
 
 
-def test_routes_left_out_are_not_html_pages(client: Client, db: None) -> None:
+def test_routes_left_out_are_not_html_pages(world: World) -> None:
+    from tests.test_access_rules import sample_kwargs
+
+    kwargs = sample_kwargs(world)
+    # Real objects where a file is served, so that a 404 page cannot pass for a file.
+    kwargs["imports:errors"] = _import_job("done")(world)
+    member_routes = {"privacy:consent", "privacy:export", "onboarding:start"}
     for name in NOT_PAGES:
-        response = client.get(reverse(name))
-        assert "text/html" not in response["Content-Type"], f"{name} renders HTML: add it to PAGES."
+        client = Client()
+        client.force_login(world.member if name in member_routes else world.consultant_same)
+        response = client.get(reverse(name, kwargs=kwargs.get(name, {})))
+        is_page = response.status_code == 200 and "text/html" in response["Content-Type"]
+        assert not is_page, f"{name} renders an HTML page: add it to PAGES."
+        assert response.status_code in (200, 302, 405), f"{name}: HTTP {response.status_code}"
