@@ -32,16 +32,18 @@ from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.constants import OnConflict
 from faker import Faker
 
 from pairs.accounts.models import Role, User
 from pairs.accounts.services import user_create
+from pairs.contacts.models import Contact, ContactBasis
 from pairs.members.models import ExperienceBand, Member, Phase, Situation, Topic
 from pairs.members.search import member_search_index_rebuild
 from pairs.members.services import member_create, member_update_profile
 from pairs.members.topics import AVAILABILITY_SLOTS
-from pairs.network.models import Delegation, Place, PlaceKind
+from pairs.network.models import Consultant, Delegation, Place, PlaceKind
 from pairs.network.services import consultant_create
 from pairs.privacy.demo import demo_consents_seed
 from pairs.reference.models import Departement, NafDivision, RomeMetier, RomeMobility
@@ -504,6 +506,7 @@ class DemoSummary:
     demo_member: Counts = field(default_factory=Counts)
     members: Counts = field(default_factory=Counts)
     members_given_consents: int = 0
+    contacts: Counts = field(default_factory=Counts)
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -1138,6 +1141,45 @@ def demo_members_create(
     return Counts(created=created, existing=count - created)
 
 
+# Share of demo members who are the contact of a consultant of their delegation.
+CONTACT_SHARE = 0.7
+_CONTACT_BASES = (ContactBasis.FILE_IMPORT, ContactBasis.APEC_INTERVIEW, ContactBasis.EVENT)
+
+
+def demo_contacts_create(*, seed: int) -> Counts:
+    """Make most members the contact of one consultant of their delegation.
+
+    Deterministic (a member's draw depends on the seed and their id) and
+    idempotent: members who already are someone's contact are left alone.
+    """
+    consultants: dict[int, list[int]] = {}
+    for consultant_id, delegation_id in Consultant.objects.order_by("pk").values_list("pk", "delegation_id"):
+        consultants.setdefault(delegation_id, []).append(consultant_id)
+    candidates = (
+        Member.objects.filter(delegation__isnull=False)
+        .filter(~Exists(Contact.objects.filter(member=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", "delegation_id", "created_at")
+    )
+    contacts = []
+    for member_id, delegation_id, created_at in candidates.iterator(chunk_size=CHUNK_SIZE):
+        pool = consultants.get(delegation_id)
+        rng = random.Random(seed * 7_919 + member_id)  # noqa: S311 - demo data, not security
+        if not pool or rng.random() >= CONTACT_SHARE:
+            continue
+        contacts.append(
+            Contact(
+                consultant_id=pool[rng.randrange(len(pool))],
+                member_id=member_id,
+                basis=_CONTACT_BASES[rng.randrange(len(_CONTACT_BASES))],
+                added_at=created_at,
+            )
+        )
+    with transaction.atomic():
+        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return Counts(created=len(contacts), existing=0)
+
+
 def demo_seed(
     *,
     members: int = DEFAULT_MEMBER_COUNT,
@@ -1160,6 +1202,7 @@ def demo_seed(
         # Bulk inserts bypass the services, which keep the search index in step.
         member_search_index_rebuild()
     summary.members_given_consents = demo_consents_seed(seed=seed)
+    summary.contacts = demo_contacts_create(seed=seed)
     return summary
 
 

@@ -385,3 +385,18 @@ def test_demo_members_have_full_profiles() -> None:
     assert demo.topics_sought.exists()
     assert demo.seeking_text
     assert demo.availability
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_most_members_are_contacts_of_a_consultant_of_their_delegation_once() -> None:
+    from pairs.contacts.models import Contact
+
+    _seed(members=300, seed=5)
+    contacts = list(Contact.objects.select_related("member", "consultant"))
+    with_delegation = Member.objects.filter(delegation__isnull=False).count()
+    assert 0.55 * with_delegation < len(contacts) < 0.85 * with_delegation
+    assert all(c.consultant.delegation_id == c.member.delegation_id for c in contacts)
+
+    output = _seed(members=300, seed=5)
+    assert Contact.objects.count() == len(contacts)
+    assert "Contacts des consultant·es : 0 ajouté(s)" in output

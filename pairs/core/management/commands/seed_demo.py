@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Consentements : {_number(summary.members_given_consents)} membre(s) sans réponse complété(s)"
         )
+        self.stdout.write(f"  Contacts des consultant·es : {_number(summary.contacts.created)} ajouté(s)")
 
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Comptes de démonstration"))
