@@ -24,8 +24,10 @@ def member_list_visible_to(*, viewer: User) -> QuerySet[Member]:
         # Contact lives in the contacts app, which depends on this one: reach it
         # through the reverse relation rather than an import.
         contact_model = Member._meta.get_field("contacts").related_model
-        own_contact = Exists(contact_model.objects.filter(member=OuterRef("pk"), consultant=consultant))
-        return members.filter(Q(delegation_id=consultant.delegation_id) | own_contact)
+        # An uncorrelated IN: PostgreSQL hashes the consultant's contacts once, where a
+        # correlated EXISTS would run a subquery for every candidate row.
+        own_contacts = contact_model.objects.filter(consultant=consultant).values("member_id")
+        return members.filter(Q(delegation_id=consultant.delegation_id) | Q(pk__in=own_contacts))
     return members
 
 
