@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from pairs.core.spreadsheets import cell_neutralise
+
 from .validation import FIELDS, RowResult
 
 EXAMPLE_ROW = {
@@ -23,14 +25,6 @@ EXAMPLE_ROW = {
     "consentement_statistiques": "oui",
     "consentement_emails": "oui",
 }
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_neutralise(value: str) -> str:
-    """Defuse CSV injection: a leading quote makes the spreadsheet show the text as text."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def template_csv() -> bytes:

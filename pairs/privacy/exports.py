@@ -33,13 +33,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pairs.contacts.models import Contact
+from pairs.core.spreadsheets import cell_neutralise
 from pairs.members.models import Member
 
 from .discovery import personal_relations
 from .models import ConsentRecord, Erasure, ProfileAccess, RetentionNotice
 
-# Characters a spreadsheet reads as the start of a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SECRET_NAMES = ("password", "secret", "token", "nonce")
 _SECRET_EXACT = frozenset({"key", "session_key", "session_data"})
 # Tables exported by name below, or holding nothing about the member to show.
@@ -64,9 +63,7 @@ def csv_cell(value: Any) -> str:
         text = " ; ".join(str(item) for item in value)
     else:
         text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    return text
+    return cell_neutralise(text)
 
 
 def _is_secret(name: str) -> bool:

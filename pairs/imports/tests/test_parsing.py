@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pairs.imports.files import cell_neutralise, error_rows_csv, template_csv, template_xlsx
+from pairs.core.spreadsheets import cell_neutralise
+from pairs.imports.files import error_rows_csv, template_csv, template_xlsx
 from pairs.imports.parsing import ImportFileError, csv_decode, file_format_guess, table_read
 from pairs.imports.validation import FIELD_KEYS, RowResult, mapping_suggest
 from tests.factories_imports import HEADERS, csv_bytes, good_row, xlsx_bytes

@@ -7,8 +7,9 @@ import zipfile
 
 import pytest
 
+from pairs.core.spreadsheets import FORMULA_PREFIXES
 from pairs.members.models import Member
-from pairs.privacy.exports import FORMULA_PREFIXES, csv_cell, member_data_export
+from pairs.privacy.exports import csv_cell, member_data_export
 from pairs.privacy.models import ConsentKind
 from pairs.privacy.texts import consent_text_current
 from tests.factories import MemberFactory, UserFactory
