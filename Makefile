@@ -82,7 +82,12 @@ test-postgres: install
 
 # Member search on 100,000 demo members: SQLite (var/bench/, reused), then a throwaway
 # PostgreSQL, then both side by side (p50 / p95 / max per family of requests).
-bench: install
+# Benchmark anchors (faiss, hnswlib, OR-Tools, rustworkx) go on top of the dev tools, never into the product.
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/bench.txt
+	@touch $@
+
+bench: install $(VENV)/.bench-installed
 	@mkdir -p var/bench
 	@rm -f var/bench/search_members-*.json
 	$(PY) bench/search_members.py
@@ -92,6 +97,7 @@ bench: install
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/base.in -o requirements/base.txt
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/dev.in -o requirements/dev.txt
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/bench.in -o requirements/bench.txt
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/tools.in -o requirements/tools.txt
 
 clean:
