@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
 @task()
-def email_send(
-    *,
-    subject: str,
-    body: str,
-    to: list[str],
-    from_email: str | None = None,
-    html: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> int:
-    """Send one email; runs in a worker so a slow SMTP server never slows a page."""
-    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+def email_deliver(*, email_id: int) -> str:
+    """Send one email of the outbox; runs in a worker so a slow SMTP server never slows a page."""
+    from .emails import outgoing_email_deliver
+
+    return outgoing_email_deliver(email_id=email_id)
+
+
+@task()
+def outbox_retry_due() -> int:
+    """Queue the emails whose retry time has come (run periodically)."""
+    from .emails import outgoing_email_retry_due
+
+    return outgoing_email_retry_due()

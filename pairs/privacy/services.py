@@ -22,7 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from pairs.accounts.models import User
-from pairs.core.emails import email_enqueue
+from pairs.core.emails import email_enqueue, outgoing_email_purge
+from pairs.core.models import OutgoingEmail
 from pairs.members.models import Member
 
 from .discovery import personal_relations
@@ -182,6 +183,8 @@ def member_erase(*, member: Member, actor: User | None, now: datetime | None = N
         email_fingerprint=email_fingerprint(email=member.email),
     )
     _related_rows_delete(member=member)
+    # The outbox holds copies of what was sent to them (their address, their name).
+    OutgoingEmail.objects.filter(to__icontains=member.email).delete()
     member.target_jobs.clear()
     member.topics_sought.clear()
     member.topics_offered.clear()
@@ -227,6 +230,11 @@ class RetentionSweepResult:
     cancelled: int = 0
     erased: int = 0
     warned: int = 0
+    emails_purged: int = 0
+
+
+# Sent emails are kept a month (to answer "did I get the email?"), then deleted.
+OUTBOX_RETENTION = timedelta(days=30)
 
 
 def _retention_warning_message(*, member: Member, erase_on: datetime) -> EmailMultiAlternatives:
@@ -291,4 +299,6 @@ def retention_sweep_run(*, now: datetime | None = None) -> RetentionSweepResult:
     for member_id in list(inactive.values_list("pk", flat=True)):
         if _retention_warn(member_id=member_id, now=now):
             result.warned += 1
+    # 4. Copies of sent emails older than a month.
+    result.emails_purged = outgoing_email_purge(before=now - OUTBOX_RETENTION)
     return result

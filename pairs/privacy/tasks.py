@@ -11,4 +11,9 @@ from .services import retention_sweep_run
 def retention_sweep() -> dict[str, int]:
     """Warn then erase long-inactive members; safe to run as often as wanted (daily from cron)."""
     result = retention_sweep_run()
-    return {"cancelled": result.cancelled, "erased": result.erased, "warned": result.warned}
+    return {
+        "cancelled": result.cancelled,
+        "erased": result.erased,
+        "warned": result.warned,
+        "emails_purged": result.emails_purged,
+    }

@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from pairs.core.tasks import email_send
+from pairs.core.emails import email_enqueue
+from pairs.core.models import OutgoingEmail
 from tests.fixtures import World
 
 
@@ -32,11 +34,14 @@ def test_a_login_code_is_emailed_and_logs_the_member_in(world: World) -> None:
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_queued_email_waits_for_a_worker_then_is_sent() -> None:
-    result = email_send.enqueue(subject="Bienvenue", body="Bonjour", to=["ines@exemple.fr"])
+    stored = email_enqueue(message=EmailMultiAlternatives("Bienvenue", "Bonjour", to=["ines@exemple.fr"]))
+    assert stored is not None
     assert mail.outbox == []
-    assert DBTaskResult.objects.filter(id=result.id, status="READY").exists()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
 
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
 
     assert [m.subject for m in mail.outbox] == ["Bienvenue"]
-    assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    stored.refresh_from_db()
+    assert stored.status == OutgoingEmail.Status.SENT

@@ -120,3 +120,17 @@ def test_discovery_finds_the_tables_of_later_features() -> None:
         "privacy.ConsentRecord",
     } <= labels
     assert "members.Member" not in labels
+
+
+def test_erasure_deletes_the_copies_of_emails_sent_to_the_member(world) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    from pairs.core.emails import email_enqueue
+    from pairs.core.models import OutgoingEmail
+    from pairs.privacy.services import member_erase
+
+    member = world.member_profile
+    email_enqueue(message=EmailMultiAlternatives("Bonjour", "Texte", to=[member.email]))
+    email_enqueue(message=EmailMultiAlternatives("Bonjour", "Texte", to=["quelqu-un@exemple.fr"]))
+    member_erase(member=member, actor=None)
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == ["quelqu-un@exemple.fr"]

@@ -87,7 +87,12 @@ def test_the_task_and_the_command_use_the_current_time(world: World) -> None:
     now = timezone.now()
     _inactive_member(now=now)
     with mock.patch("django.utils.timezone.now", return_value=now):
-        assert retention_sweep.enqueue().return_value == {"cancelled": 0, "erased": 0, "warned": 1}
+        assert retention_sweep.enqueue().return_value == {
+            "cancelled": 0,
+            "erased": 0,
+            "warned": 1,
+            "emails_purged": 0,
+        }
     with mock.patch("django.utils.timezone.now", return_value=now + GRACE_AFTER_WARNING):
         out = io.StringIO()
         call_command("retention_sweep", stdout=out)

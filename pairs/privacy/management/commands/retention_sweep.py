@@ -24,5 +24,6 @@ class Command(BaseCommand):
             return
         counts = retention_sweep.call()
         self.stdout.write(
-            "Avertis : {warned} · effacés : {erased} · avertissements annulés : {cancelled}".format(**counts)
+            "Avertis : {warned} · effacés : {erased} · avertissements annulés : {cancelled}"
+            " · emails anciens supprimés : {emails_purged}".format(**counts)
         )
