@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "pairs.contacts",
     "pairs.onboarding",
     "pairs.imports",
+    "pairs.outreach",
+    "pairs.meetings",
 ]
 
 MIDDLEWARE = [
