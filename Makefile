@@ -45,7 +45,7 @@ demo: install
 	$(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --seed $(DEMO_SEED)
 	@$(MAKE) --no-print-directory serve
 
-# The web server and one task worker; Ctrl-C stops both.
+# The web server, one task worker and the scheduler of periodic tasks; Ctrl-C stops them all.
 serve:
 	@echo ""
 	@echo "  Rencontres entre Pairs : http://$(DEMO_HOST):$(DEMO_PORT)/"
@@ -53,6 +53,7 @@ serve:
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --no-reload & \
+	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver --noreload $(DEMO_HOST):$(DEMO_PORT)
 
 browsers:

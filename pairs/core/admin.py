@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .emails import outgoing_email_retry_due
-from .models import OutgoingEmail
+from .models import OutgoingEmail, PeriodicTask
 
 
 @admin.register(OutgoingEmail)
@@ -23,13 +23,24 @@ class OutgoingEmailAdmin(admin.ModelAdmin[OutgoingEmail]):
     @admin.action(description=_("Réessayer l'envoi maintenant"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         now = timezone.now()
-        count = queryset.filter(status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED]).update(
-            status=OutgoingEmail.Status.PENDING, next_attempt_at=now
-        )
+        count = queryset.filter(
+            status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED]
+        ).update(status=OutgoingEmail.Status.PENDING, next_attempt_at=now)
         outgoing_email_retry_due(now=now)
         self.message_user(
             request,
-            ngettext("%(count)d email remis en file d'envoi.", "%(count)d emails remis en file d'envoi.", count)
+            ngettext(
+                "%(count)d email remis en file d'envoi.", "%(count)d emails remis en file d'envoi.", count
+            )
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(admin.ModelAdmin[PeriodicTask]):
+    list_display = ("name", "next_run_at", "last_enqueued_at")
+    readonly_fields = ("name", "last_enqueued_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows are made by the scheduler from the code's list

@@ -46,3 +46,23 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class PeriodicTask(models.Model):
+    """When each periodic task is next due; shared by every scheduler process.
+
+    A scheduler enqueues a task only after moving ``next_run_at`` forward with a
+    conditional UPDATE: with several schedulers on several machines, exactly one
+    wins each period.
+    """
+
+    name = models.CharField(_("tâche"), max_length=200, primary_key=True)
+    next_run_at = models.DateTimeField(_("prochaine exécution"))
+    last_enqueued_at = models.DateTimeField(_("dernière mise en file"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,13 @@
+"""Background tasks of the rencontres (django-tasks API, run by `db_worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def reminders_send() -> int:
+    """Send the reminders that are due; idempotent, so running it often is safe."""
+    from .services import reminders_send_due
+
+    return reminders_send_due()
