@@ -18,6 +18,8 @@ _NATIONAL_PERMISSIONS = {
     # The curated list of transition topics is the national team's to edit.
     "members.topic": ("add", "change"),
     "privacy": ("view",),
+    "outreach": ("view",),
+    "outreach.accessibilityreport": ("change",),  # so they can mark reports as handled
 }
 
 
