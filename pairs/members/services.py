@@ -192,7 +192,17 @@ def member_update_profile(
         member.topics_offered.set(offered)
     if scalars:
         member_search_index_rebuild(member_ids=[member.pk])
+    if scalars or jobs is not None or sought is not None or offered is not None:
+        # Their suggestions follow the new profile, computed by a worker once this commits.
+        transaction.on_commit(lambda: _suggestions_refresh_enqueue(member_id=member.pk))
     return member
+
+
+def _suggestions_refresh_enqueue(*, member_id: int) -> None:
+    # Recommendations depend on members, not the reverse: reach the task at call time.
+    from pairs.recommendations.tasks import suggestions_member
+
+    suggestions_member.enqueue(member_id=member_id)
 
 
 def _distinct(items: Iterable[T]) -> list[T]:
