@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "pairs.imports",
     "pairs.outreach",
     "pairs.meetings",
+    "pairs.recommendations",
+    "pairs.feedback",
 ]
 
 MIDDLEWARE = [
