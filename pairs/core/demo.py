@@ -507,6 +507,8 @@ class DemoSummary:
     members: Counts = field(default_factory=Counts)
     members_given_consents: int = 0
     contacts: Counts = field(default_factory=Counts)
+    # What the later steps (rencontres, feedback, suggestions…) added: a label → a short figure.
+    history: dict[str, object] = field(default_factory=dict)
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -1203,7 +1205,76 @@ def demo_seed(
         member_search_index_rebuild()
     summary.members_given_consents = demo_consents_seed(seed=seed)
     summary.contacts = demo_contacts_create(seed=seed)
+    summary.history = demo_history_seed(members=members, seed=seed)
     return summary
+
+
+# Share of demo members who activated their account (the others are consultants' contacts not yet invited).
+ACTIVATED_SHARE = 0.6
+# Django's own marker of an unusable password (members log in by code).
+UNUSABLE_PASSWORD = "!"  # noqa: S105
+
+
+def demo_accounts_activate(*, seed: int) -> int:
+    """Give an active account (no password: members log in by code) to a stable share of the demo members."""
+    from pairs.accounts.models import Role, User
+
+    candidates = list(
+        Member.objects.filter(user__isnull=True, erasure__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "email", "first_name", "last_name")
+    )
+    # Decided per member from the seed and their email, so a re-run picks nobody new.
+    chosen = [
+        row for row in candidates if zlib.crc32(f"{seed}:{row[1]}".encode()) % 1000 < ACTIVATED_SHARE * 1000
+    ]
+    taken = set(User.objects.filter(email__in=[row[1] for row in chosen]).values_list("email", flat=True))
+    chosen = [row for row in chosen if row[1] not in taken]
+    with transaction.atomic():
+        User.objects.bulk_create(
+            [
+                User(
+                    email=email,
+                    first_name=first,
+                    last_name=last,
+                    role=Role.MEMBER,
+                    is_active=True,
+                    password=UNUSABLE_PASSWORD,
+                )
+                for _pk, email, first, last in chosen
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        users = dict(User.objects.filter(email__in=[row[1] for row in chosen]).values_list("email", "pk"))
+        members = [Member(pk=pk, user_id=users[email]) for pk, email, _f, _l in chosen]
+        Member.objects.bulk_update(members, ["user"], batch_size=BATCH_SIZE)
+    return len(chosen)
+
+
+def demo_history_seed(*, members: int, seed: int) -> dict[str, object]:
+    """Rencontres with their registrations, then what followed them, then the night's suggestions.
+
+    Each app seeds its own part (imported here: they depend on core, not the reverse).
+    """
+    from django.utils import timezone
+
+    from pairs.meetings.demo import demo_rencontres_seed
+    from pairs.network.models import Delegation
+    from pairs.recommendations.services import suggestions_compute_delegation
+
+    now = timezone.now()
+    history: dict[str, object] = {}
+    history["comptes activés"] = demo_accounts_activate(seed=seed)
+    history["rencontres"] = demo_rencontres_seed(
+        rng=random.Random(seed),  # noqa: S311 (demo data, not secrets)
+        now=now,
+        scale=min(5.0, max(1.0, members / 2000)),
+    )
+    # The demo member's delegation now; the others come with the scheduler's first nightly batch.
+    home = Delegation.objects.filter(members__email=DEMO_MEMBER_EMAIL).first()
+    if home is not None:
+        history["suggestions"] = suggestions_compute_delegation(delegation=home).suggestion_count
+    return history
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

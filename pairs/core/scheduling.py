@@ -20,7 +20,10 @@ from .models import PeriodicTask
 DEFAULT_PERIODIC_TASKS: dict[str, timedelta] = {
     "pairs.core.tasks.outbox_retry_due": timedelta(minutes=1),
     "pairs.meetings.tasks.reminders_send": timedelta(minutes=5),
+    "pairs.meetings.tasks.attendance_close": timedelta(hours=1),
+    "pairs.recommendations.tasks.suggestions_nightly": timedelta(days=1),
     "pairs.privacy.tasks.retention_sweep": timedelta(days=1),
+    "pairs.outreach.tasks.outreach_purge": timedelta(days=1),
 }
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pairs.accounts.models import Role
+from pairs.meetings.selectors import rencontre_list_visible_to
 from pairs.network.selectors import delegation_list_with_counts
+from pairs.recommendations.selectors import rencontres_for_member
 from pairs.reference.models import ReferenceDataVersion
 
 from .access import PUBLIC, access
@@ -27,7 +30,10 @@ _HOME_TEMPLATES = {
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        return render(request, "core/home_public.html")
+        upcoming = rencontre_list_visible_to(viewer=None).filter(
+            status="published", starts_at__gt=timezone.now()
+        )
+        return render(request, "core/home_public.html", {"upcoming_rencontres": upcoming[:6]})
     context: dict[str, object] = {}
     if user.role in (Role.CONSULTANT, Role.DELEGATION_LEAD):
         consultant = getattr(user, "consultant", None)
@@ -45,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # A member who signed up on their own has no profile yet: start it.
             return redirect("onboarding:start")
         context["member"] = member
+        context["rencontres_for_you"] = rencontres_for_member(member=member, k=3)
+        context["people_count"] = member.peer_suggestions.count()
     return render(request, _HOME_TEMPLATES[Role(user.role)], context)
 
 

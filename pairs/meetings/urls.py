@@ -14,6 +14,11 @@ urlpatterns = [
     path("invitation/<str:token>/<str:answer>/", views.invitation_answer_view, name="invitation_answer"),
     path("agenda/", views.calendar_feed_manage, name="feed_manage"),
     path("agenda/<str:token>.ics", views.calendar_feed, name="feed"),
+    path(
+        "delegation/<slug:delegation_code>/rencontres.ics",
+        views.delegation_public_feed,
+        name="delegation_feed",
+    ),
     # Consultants.
     path("organiser/", views_lists.consultant_rencontres, name="consultant_rencontres"),
     path("nouvelle/", views.rencontre_create_view, name="create"),

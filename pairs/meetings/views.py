@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pairs.core.access import MEMBER, PUBLIC, STAFF, access
 from pairs.members.selectors import MemberSearchFilters, member_search
+from pairs.network.models import Delegation
+from pairs.recommendations.selectors import invitees_for_rencontre
 
 from .calendar import rencontre_ics, rencontres_feed
 from .forms import CancelForm, RencontreCreateForm, RencontreForm
@@ -46,6 +48,7 @@ from .services import (
     RegistrationError,
     invitation_answer,
     invitation_send,
+    invitations_per_week,
     registration_cancel,
     registration_remove,
     registration_request,
@@ -297,6 +300,25 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@access(PUBLIC)
+@require_GET
+def delegation_public_feed(request: HttpRequest, delegation_code: str) -> HttpResponse:
+    """A delegation's public rencontres as a calendar anyone can subscribe to."""
+    delegation = get_object_or_404(Delegation, code=delegation_code)
+    rencontres = Rencontre.objects.filter(
+        delegation=delegation,
+        visibility=Visibility.PUBLIC,
+        status__in=[Status.PUBLISHED, Status.CANCELLED],
+        ends_at__gt=timezone.now() - timezone.timedelta(days=30),
+    ).select_related("place")
+    body = rencontres_feed(
+        rencontres, name=_("Rencontres entre Pairs — %(name)s") % {"name": delegation.name}
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
 # --- Organisers -------------------------------------------------------------------------------
 
 
@@ -433,6 +455,8 @@ def invite(request: HttpRequest, rencontre_id: int) -> HttpResponse:
         "invitations": Invitation.objects.filter(rencontre=rencontre).select_related(
             "member", "invited_by__user"
         )[:200],
+        "weekly_limit": invitations_per_week(),
+        "invitees": invitees_for_rencontre(rencontre=rencontre, viewer=request.user),  # type: ignore[arg-type]
     }
     return render(request, "meetings/invite.html", context)
 

@@ -47,6 +47,22 @@ NOT_PAGES = {
     "imports:template_xlsx": "File download.",
     "imports:resume": "POST endpoint of the import page.",
     "imports:errors": "File download (errors CSV).",
+    "outreach:signup_export": "File download (CSV/XLSX).",
+    "meetings:checkin_mark": "POST endpoint of the check-in page.",
+    "meetings:register": "POST endpoint of the rencontre page.",
+    "meetings:unregister": "POST endpoint of the rencontre page.",
+    "meetings:publish": "POST endpoint of the rencontre page.",
+    "meetings:participant_add": "POST endpoint of the participants page.",
+    "meetings:participant_remove": "POST endpoint of the participants page.",
+    "meetings:ics": "Calendar file download (.ics).",
+    "meetings:feed": "Private calendar feed (.ics).",
+    "meetings:delegation_feed": "Public calendar feed (.ics).",
+    "recommendations:dismiss": "POST endpoint of « Personnes à rencontrer ».",
+    "recommendations:refresh": "POST endpoint of « Personnes à rencontrer ».",
+    "recommendations:weights_activate": "POST endpoint of the weights page.",
+    "recommendations:batch_run": "POST endpoint of the weights page.",
+    "seating:replan": "POST endpoint of the room plan page.",
+    "outreach:signup_invite": "POST endpoint of the sign-ups list.",
 }
 
 # Who looks at the page: anonymous, a role of the test world, or "code_requested"
@@ -84,6 +100,45 @@ class Checked:
 
 def _member(world: World) -> dict[str, Any]:
     return {"member_id": world.member_profile.pk}
+
+
+def _rencontre(kind: str) -> Callable[[World], dict[str, Any]]:
+    """A published rencontre of the consultant; "registered": the member has a seat."""
+
+    def build(world: World) -> dict[str, Any]:
+        from pairs.meetings.services import registration_request
+        from pairs.meetings.tests.helpers import published
+
+        rencontre = published(world.consultant_same.consultant, visibility="public")
+        if kind == "registered":
+            registration_request(rencontre=rencontre, member=world.member_profile)
+        return {"rencontre_id": rencontre.pk}
+
+    return build
+
+
+def _invitation(world: World) -> dict[str, Any]:
+    from pairs.meetings.links import invitation_token
+    from pairs.meetings.models import Invitation
+    from pairs.meetings.tests.helpers import published
+
+    rencontre = published(world.consultant_other.consultant, visibility="invitation")
+    invitation = Invitation.objects.create(
+        rencontre=rencontre, member=world.member_profile, invited_by=world.consultant_same.consultant
+    )
+    return {"token": invitation_token(invitation), "answer": "accept"}
+
+
+def _seated(world: World) -> dict[str, Any]:
+    from pairs.meetings.services import registration_request
+    from pairs.meetings.tests.helpers import members, published
+    from pairs.seating.services import SeatingOptions, seating_plan_create
+
+    rencontre = published(world.consultant_same.consultant, format="speed_meeting")
+    for member in members(8):
+        registration_request(rencontre=rencontre, member=member)
+    seating_plan_create(rencontre=rencontre, options=SeatingOptions(table_size=4, rounds=2), actor=None)
+    return {"rencontre_id": rencontre.pk}
 
 
 def _import_job(stage: str) -> Callable[[World], dict[str, Any]]:
@@ -143,6 +198,40 @@ PAGES = [
     Checked("consultant", "imports:mapping", _import_job("mapping")),
     Checked("consultant", "imports:preview", _import_job("preview")),
     Checked("consultant", "imports:progress", _import_job("done")),
+    Checked("anonymous", "outreach:signup"),
+    Checked("anonymous", "outreach:signup_sent"),
+    Checked("anonymous", "outreach:signup_confirm", {"token": "invalide"}),
+    Checked("anonymous", "outreach:signup_unsubscribe", {"token": "invalide"}),
+    Checked("anonymous", "outreach:legal_notice"),
+    Checked("anonymous", "outreach:privacy_policy"),
+    Checked("anonymous", "outreach:accessibility"),
+    Checked("consultant", "outreach:signup_list"),
+    Checked("national", "outreach:signup_list"),
+    Checked("anonymous", "meetings:list"),
+    Checked("member", "meetings:list"),
+    Checked("member", "meetings:my_rencontres"),
+    Checked("member", "meetings:feed_manage"),
+    Checked("consultant", "meetings:consultant_rencontres"),
+    Checked("national", "meetings:consultant_rencontres"),
+    Checked("consultant", "meetings:delegation_calendar", {"delegation_code": "ile-de-france"}),
+    Checked("consultant", "meetings:create"),
+    Checked("anonymous", "meetings:detail", _rencontre("public"), label="public"),
+    Checked("member", "meetings:detail", _rencontre("registered"), label="registered"),
+    Checked("consultant", "meetings:detail", _rencontre("public"), label="organiser"),
+    Checked("consultant", "meetings:edit", _rencontre("public")),
+    Checked("consultant", "meetings:cancel", _rencontre("public")),
+    Checked("consultant", "meetings:invite", _rencontre("public")),
+    Checked("consultant", "meetings:participants", _rencontre("registered")),
+    Checked("consultant", "meetings:checkin", _rencontre("registered")),
+    Checked("consultant", "meetings:walk_in", _rencontre("registered")),
+    Checked("consultant", "meetings:attendance_sheet", _rencontre("registered")),
+    Checked("anonymous", "meetings:invitation_answer", _invitation, label="valid"),
+    Checked("anonymous", "meetings:invitation_answer", {"token": "invalide", "answer": "accept"}, status=400, label="invalid"),
+    Checked("member", "recommendations:people"),
+    Checked("national", "recommendations:weights"),
+    Checked("consultant", "seating:plan", _seated),
+    Checked("consultant", "seating:cards", _seated),
+    Checked("consultant", "seating:screen", _seated),
 ]
 
 

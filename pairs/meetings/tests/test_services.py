@@ -339,3 +339,29 @@ def test_a_monthly_series_keeps_the_weekday_of_the_month(world: World) -> None:
     assert len({s.weekday() for s in starts}) == 1
     assert len({(s.hour, s.minute) for s in starts}) == 1
     assert [s.month for s in starts] == sorted({s.month for s in starts}, key=[s.month for s in starts].index)
+
+
+def test_the_private_feed_lists_my_rencontres_and_dies_when_revoked(world: World) -> None:
+    rencontre = published(world.consultant_same.consultant)
+    registration_request(rencontre=rencontre, member=world.member_profile)
+    client = Client()
+    client.force_login(world.member)
+    client.post(reverse("meetings:feed_manage"), {"action": "create"})
+    feed_url = client.get(reverse("meetings:feed_manage")).context["feed_url"]
+    body = Client().get(feed_url).content
+    from icalendar import Calendar
+
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == rencontre.title
+    client.post(reverse("meetings:feed_manage"), {"action": "revoke"})
+    assert Client().get(feed_url).status_code == 404
+
+
+def test_a_delegations_public_feed_has_only_public_rencontres(world: World) -> None:
+    public = published(world.consultant_same.consultant, visibility="public", title="Ouverte à tous")
+    published(world.consultant_same.consultant, visibility="delegation", title="Réservée")
+    from icalendar import Calendar
+
+    response = Client().get(reverse("meetings:delegation_feed", kwargs={"delegation_code": world.home.code}))
+    titles = [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert titles == [public.title]

@@ -116,3 +116,18 @@ def test_weights_are_versioned_and_bad_ones_refused_with_a_message() -> None:
     assert second.version == first.version + 1
     assert weight_set_active() == second
     assert WeightSet.objects.filter(is_active=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_affinity_matrix_is_symmetric_in_the_given_order() -> None:
+    from pairs.recommendations.affinity import affinity_matrix, pair_reasons
+
+    delegation = DelegationFactory(code="bretagne")
+    people = _people(delegation, 5)
+    ids = [p.pk for p in reversed(people)]
+    matrix = affinity_matrix(member_ids=ids)
+    assert matrix.shape == (5, 5)
+    assert (matrix == matrix.T).all()
+    assert (matrix.diagonal() == 0).all()
+    assert matrix.max() > 0
+    assert pair_reasons(member_id=ids[0], other_id=ids[1])

@@ -87,6 +87,8 @@ class Command(BaseCommand):
             f"  Consentements : {_number(summary.members_given_consents)} membre(s) sans réponse complété(s)"
         )
         self.stdout.write(f"  Contacts des consultant·es : {_number(summary.contacts.created)} ajouté(s)")
+        for label, figure in summary.history.items():
+            self.stdout.write(f"  {label} : {figure}")
 
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Comptes de démonstration"))
