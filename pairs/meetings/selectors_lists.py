@@ -16,7 +16,7 @@ from pairs.members.models import Member
 from pairs.members.selectors import member_list_visible_to
 from pairs.network.models import Delegation
 
-from .models import Attendance, Registration, RegistrationStatus, Rencontre, Status
+from .models import Attendance, Mode, Registration, RegistrationStatus, Rencontre, Status
 from .selectors import rencontre_list_visible_to
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,6 +33,7 @@ class RencontreFilters:
     topic: str = ""  # topic slug
     period: str = ""  # a key of PERIOD_DAYS; "" means every upcoming rencontre
     query: str = ""  # words of the title
+    departement: str = ""  # INSEE code: in-person rencontres there, and every video one
 
 
 def rencontre_search(
@@ -43,6 +44,8 @@ def rencontre_search(
     rencontres = rencontre_list_visible_to(viewer=viewer).filter(status=Status.PUBLISHED, ends_at__gt=now)
     if filters.delegation:
         rencontres = rencontres.filter(delegation__code=filters.delegation)
+    if filters.departement:
+        rencontres = rencontres.filter(Q(place__departement_id=filters.departement) | Q(mode=Mode.VIDEO))
     if filters.format:
         rencontres = rencontres.filter(format=filters.format)
     if filters.mode:

@@ -19,6 +19,7 @@ from pairs.accounts.models import DELEGATION_ROLES, Role
 from pairs.core.access import DELEGATION_STAFF, MEMBER, PUBLIC, STAFF, access
 from pairs.members.selectors import topic_list_active
 from pairs.network.models import Delegation
+from pairs.reference.models import Departement
 
 from .models import Format, Mode, Rencontre, Status
 from .selectors import (
@@ -69,6 +70,7 @@ class RencontreFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     delegation = forms.ChoiceField(label=_("Délégation"), required=False)
+    departement = forms.ChoiceField(label=_("Près de chez moi (département, et la visio)"), required=False)
     format = forms.ChoiceField(label=_("Format"), required=False)
     mode = forms.ChoiceField(label=_("Modalité"), required=False)
     topic = forms.ChoiceField(label=_("Thème"), required=False)
@@ -97,6 +99,10 @@ class RencontreFilterForm(forms.Form):
         if not self.data.get("delegation"):
             self.data = self.data.copy()
             self.data["delegation"] = self.default_delegation
+        self.fields["departement"].choices = [
+            ("", _("Tous les départements")),
+            *((d.code, f"{d.code} – {d.label}") for d in Departement.objects.order_by("code")),
+        ]
         self.fields["format"].choices = [("", _("Tous les formats")), *Format.choices]
         self.fields["mode"].choices = [("", _("Toutes")), *Mode.choices]
         self.fields["topic"].choices = [
@@ -115,6 +121,7 @@ class RencontreFilterForm(forms.Form):
             topic=data.get("topic", ""),
             period=data.get("periode", ""),
             query=data.get("q", ""),
+            departement=data.get("departement", ""),
         )
 
 
@@ -133,6 +140,9 @@ def rencontre_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "home": home,
         "filtered_on_home": home is not None and filters.delegation == home.code,
+        "feed_delegation": Delegation.objects.filter(code=filters.delegation).first()
+        if filters.delegation
+        else None,
     }
     return _render(request, "meetings/list.html", context, "results")
 

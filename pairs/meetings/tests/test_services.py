@@ -365,3 +365,32 @@ def test_a_delegations_public_feed_has_only_public_rencontres(world: World) -> N
     response = Client().get(reverse("meetings:delegation_feed", kwargs={"delegation_code": world.home.code}))
     titles = [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
     assert titles == [public.title]
+
+
+def test_public_list_filters_by_departement_keeping_video_ones(world: World) -> None:
+    from pairs.reference.models import Departement
+
+    paris_place = place_in(world.home)
+    paris_place.departement = Departement.objects.get(code="75")
+    paris_place.save()
+    in_paris = published(
+        world.consultant_same.consultant,
+        visibility="public",
+        mode=Mode.IN_PERSON,
+        place=paris_place,
+        video_url="",
+        title="À Paris",
+    )
+    online = published(world.consultant_same.consultant, visibility="public", title="En ligne")
+    elsewhere = place_in(world.home, name="Ailleurs")
+    published(
+        world.consultant_same.consultant,
+        visibility="public",
+        mode=Mode.IN_PERSON,
+        place=elsewhere,
+        video_url="",
+        title="Ailleurs",
+    )
+    response = Client().get(reverse("meetings:list"), {"departement": "75", "delegation": "toutes"})
+    shown = {r.pk for r in response.context["page"].object_list}
+    assert shown == {in_paris.pk, online.pk}
