@@ -60,12 +60,53 @@ def sample_kwargs(world: World) -> dict[str, dict[str, Any]]:
         "network:delegation_detail": {"delegation_code": world.home.code},
         "contacts:member_detail": {"member_id": member},
         "contacts:contact_add": {"member_id": member},
+        "contacts:contact_remove": {"member_id": member},
         "contacts:note_create": {"member_id": member},
         # No such note: the POST-only endpoints answer GET with 405 before any lookup.
         "contacts:note_update": {"member_id": member, "note_id": 1},
         "contacts:note_delete": {"member_id": member, "note_id": 1},
         "onboarding:invite": {"member_id": member},
         "onboarding:activate": {"token": "invalide"},
+        # Rencontres: no such rencontre or registration; allowed viewers get 404 (405 on POST-only routes).
+        **{
+            name: {"rencontre_id": 999999}
+            for name in (
+                "meetings:detail",
+                "meetings:register",
+                "meetings:unregister",
+                "meetings:ics",
+                "meetings:edit",
+                "meetings:publish",
+                "meetings:cancel",
+                "meetings:invite",
+                "meetings:participants",
+                "meetings:participant_add",
+                "meetings:checkin",
+                "meetings:walk_in",
+                "meetings:attendance_sheet",
+            )
+        },
+        "meetings:participant_remove": {"rencontre_id": 999999, "registration_id": 1},
+        "meetings:checkin_mark": {"rencontre_id": 999999, "registration_id": 1},
+        "meetings:invitation_answer": {"token": "invalide", "answer": "accept"},
+        "meetings:feed": {"token": "invalide"},
+        "meetings:delegation_feed": {"delegation_code": world.home.code},
+        "meetings:delegation_calendar": {"delegation_code": world.home.code},
+        "feedback:answer": {"token": "invalide"},
+        "feedback:answer_contacts": {"token": "invalide"},
+        "feedback:outcome": {"token": "invalide"},
+        "feedback:my_feedback": {"rencontre_id": 999999},
+        "feedback:contacts": {"rencontre_id": 999999},
+        "feedback:results": {"rencontre_id": 999999},
+        "seating:plan": {"rencontre_id": 999999},
+        "seating:replan": {"rencontre_id": 999999},
+        "seating:cards": {"rencontre_id": 999999},
+        "seating:screen": {"rencontre_id": 999999},
+        "recommendations:dismiss": {"member_id": 999999},
+        "recommendations:weights_activate": {"weight_set_id": 999999},
+        "outreach:signup_confirm": {"token": "invalide"},
+        "outreach:signup_unsubscribe": {"token": "invalide"},
+        "outreach:signup_invite": {"signup_id": 1},  # POST-only: GET answers 405 before any lookup
         # No such import: allowed viewers get 404 (or 405 on POST-only routes).
         **{
             name: {"job_id": 1}

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("meetings:my_rencontres"), _("Mes rencontres")))
             items.append((reverse("meetings:list"), _("Rencontres")))
             items.append((reverse("recommendations:people"), _("Personnes à rencontrer")))
+            items.append((reverse("feedback:network"), _("Mon réseau")))
             items.append((reverse("members:my_profile"), _("Mon profil")))
             items.append((reverse("privacy:home"), _("Mes données")))
         if user.role in STAFF_ROLES:
@@ -39,6 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.role in (Role.NATIONAL, Role.ADMIN):
             items.append((reverse("privacy:audit"), _("Journal des accès")))
             items.append((reverse("recommendations:weights"), _("Recommandations")))
+            items.append((reverse("feedback:learning"), _("Apprendre des retours")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Administration")))
     current = request.path

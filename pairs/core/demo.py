@@ -1270,6 +1270,12 @@ def demo_history_seed(*, members: int, seed: int) -> dict[str, object]:
         now=now,
         scale=min(5.0, max(1.0, members / 2000)),
     )
+    from pairs.feedback.demo import demo_feedback_seed
+
+    history["après la rencontre"] = demo_feedback_seed(
+        rng=random.Random(seed + 7),  # noqa: S311 (demo data, not secrets)
+        now=now,
+    )
     # The demo member's delegation now; the others come with the scheduler's first nightly batch.
     home = Delegation.objects.filter(members__email=DEMO_MEMBER_EMAIL).first()
     if home is not None:

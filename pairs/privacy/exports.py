@@ -154,11 +154,25 @@ def _consents_table(member: Member) -> Table:
     return table
 
 
+# Rows that point at the member but belong to someone else's private choices: exporting
+# them would tell the member what another person did about them (ticked them without a
+# match, dismissed them, was shown them as a suggestion). They stay out of the export.
+EXPORT_EXCLUDED_RELATIONS = frozenset(
+    {
+        "feedback.ContactWish.to_member",
+        "recommendations.Dismissal.dismissed",
+        "recommendations.PeerSuggestion.suggested",
+    }
+)
+
+
 def _other_tables(member: Member) -> list[Table]:
     """Every other model related to the member or their account, found through the model meta."""
     filters: dict[type[models.Model], Q] = {}
     for relation in personal_relations():
         if relation.model in _NAMED_MODELS:
+            continue
+        if f"{relation.model._meta.label}.{relation.field.name}" in EXPORT_EXCLUDED_RELATIONS:
             continue
         if relation.to_member:
             condition = Q(**{relation.field.name: member})
@@ -195,6 +209,12 @@ def member_data_tables(*, member: Member) -> list[Table]:
     notices = RetentionNotice.objects.filter(member=member)
     if notices.exists():
         tables.append(_table("avertissements_conservation", RetentionNotice, notices))
+    # The member's answers after rencontres hang on their registrations, not on them directly.
+    from pairs.feedback.models import Feedback
+
+    answers = Feedback.objects.filter(registration__member=member).order_by("submitted_at", "id")
+    if answers.exists():
+        tables.append(_table("avis_apres_rencontre", Feedback, answers))
     tables.extend(_other_tables(member))
     return tables
 

@@ -69,6 +69,11 @@ def consent(request: HttpRequest) -> HttpResponse:
             recorded_by=request.user,  # type: ignore[arg-type]
         )
         label = ConsentKind(form.cleaned_data["kind"]).label
+        if form.cleaned_data["granted"] and form.cleaned_data["kind"] == ConsentKind.CONTACT_SHARING:
+            # Mutual wishes to stay in touch that waited for this consent become connections now.
+            from pairs.feedback.services import connections_create_pending
+
+            connections_create_pending(member=member)
         if form.cleaned_data["granted"]:
             notice = _("Consentement accordé : %(label)s.") % {"label": label}
         else:

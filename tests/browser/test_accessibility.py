@@ -19,6 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pairs.core.access import NAMESPACE_RULES, THIRD_PARTY_RULES, iter_routes
+from pairs.meetings.models import Registration
 from tests.fixtures import World
 
 from .conftest import LoginAs
@@ -141,6 +142,43 @@ def _seated(world: World) -> dict[str, Any]:
     return {"rencontre_id": rencontre.pk}
 
 
+def _attended(world: World) -> Registration:
+    """The test member was present at a rencontre that ended two hours ago, with two other attendees."""
+    from pairs.feedback.tests.helpers import attend, attendee, past_rencontre
+
+    rencontre = past_rencontre(world)
+    for other in (attendee(), attendee()):
+        attend(rencontre, other)
+    return attend(rencontre, world.member_profile)
+
+
+def _feedback_token(world: World) -> dict[str, Any]:
+    from pairs.feedback.links import feedback_token
+
+    return {"token": feedback_token(_attended(world))}
+
+
+def _past_rencontre(world: World) -> dict[str, Any]:
+    return {"rencontre_id": _attended(world).rencontre_id}
+
+
+def _outcome_token(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from pairs.feedback.links import outcome_token
+    from pairs.feedback.models import OutcomeSurvey
+
+    registration = _attended(world)
+    survey = OutcomeSurvey.objects.create(
+        member=world.member_profile,
+        wave=3,
+        first_rencontre=registration.rencontre,
+        due_at=timezone.now(),
+        sent_at=timezone.now(),
+    )
+    return {"token": outcome_token(survey)}
+
+
 def _import_job(stage: str) -> Callable[[World], dict[str, Any]]:
     """An import of the blank template by the consultant, taken to `stage`."""
 
@@ -226,12 +264,26 @@ PAGES = [
     Checked("consultant", "meetings:walk_in", _rencontre("registered")),
     Checked("consultant", "meetings:attendance_sheet", _rencontre("registered")),
     Checked("anonymous", "meetings:invitation_answer", _invitation, label="valid"),
-    Checked("anonymous", "meetings:invitation_answer", {"token": "invalide", "answer": "accept"}, status=400, label="invalid"),
+    Checked(
+        "anonymous",
+        "meetings:invitation_answer",
+        {"token": "invalide", "answer": "accept"},
+        status=400,
+        label="invalid",
+    ),
     Checked("member", "recommendations:people"),
     Checked("national", "recommendations:weights"),
     Checked("consultant", "seating:plan", _seated),
     Checked("consultant", "seating:cards", _seated),
     Checked("consultant", "seating:screen", _seated),
+    Checked("anonymous", "feedback:answer", _feedback_token),
+    Checked("anonymous", "feedback:answer_contacts", _feedback_token),
+    Checked("anonymous", "feedback:outcome", _outcome_token),
+    Checked("member", "feedback:my_feedback", _past_rencontre),
+    Checked("member", "feedback:contacts", _past_rencontre),
+    Checked("member", "feedback:network"),
+    Checked("consultant", "feedback:results", _past_rencontre),
+    Checked("national", "feedback:learning"),
 ]
 
 

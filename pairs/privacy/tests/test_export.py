@@ -120,3 +120,34 @@ def test_other_members_named_in_a_discovered_table_are_masked(world: World) -> N
     assert _person(world.consultant_same, owner) == world.consultant_same.get_full_name()
     member_user = MemberFactory(user=UserFactory(email="autre.compte@exemple.fr")).user
     assert _person(member_user, owner) == OTHER_PERSON
+
+
+def test_the_export_never_tells_what_others_did_about_the_member(world: World) -> None:
+    """A one-sided « rester en contact » tick, a « pas intéressé », being suggested to someone: not exported."""
+    from pairs.feedback.models import ContactWish, Feedback
+    from pairs.feedback.tests.helpers import attend, attendee, past_rencontre
+    from pairs.recommendations.models import Dismissal
+
+    member = world.member_profile
+    rencontre = past_rencontre(world)
+    other = attendee()
+    attend(rencontre, other)
+    registration = attend(rencontre, member)
+    ContactWish.objects.create(rencontre=rencontre, from_member=other, to_member=member)
+    Dismissal.objects.create(member=other, dismissed=member)
+    from django.utils import timezone
+
+    Feedback.objects.create(
+        registration=registration,
+        satisfaction=4,
+        usefulness=5,
+        nps=9,
+        submitted_at=timezone.now(),
+        updated_at=timezone.now(),
+        takeaway="Très utile",
+    )
+    data, _files = _open(member_data_export(member=member))
+    tables = data["tables"]
+    assert "feedback_contactwish" not in tables
+    assert "recommendations_dismissal" not in tables
+    assert tables["avis_apres_rencontre"]["lignes"][0]["takeaway"] == "Très utile"
