@@ -104,6 +104,11 @@ def sample_kwargs(world: World) -> dict[str, dict[str, Any]]:
         "seating:screen": {"rencontre_id": 999999},
         "recommendations:dismiss": {"member_id": 999999},
         "recommendations:weights_activate": {"weight_set_id": 999999},
+        "coffee:outcome": {"participant_id": 999999, "answer": "met"},
+        "coffee:share": {"participant_id": 999999},
+        "coffee:answer": {"token": "invalide", "answer": "met"},
+        "coffee:rounds": {"delegation_code": world.home.code},
+        "coffee:run": {"delegation_code": world.home.code},
         "outreach:signup_confirm": {"token": "invalide"},
         "outreach:signup_unsubscribe": {"token": "invalide"},
         "outreach:signup_invite": {"signup_id": 1},  # POST-only: GET answers 405 before any lookup

@@ -11,7 +11,21 @@ from django.urls import reverse
 
 from tests.fixtures import World
 
-OUR_APPS = ("core", "accounts", "reference", "network", "members", "privacy", "contacts", "onboarding", "outreach", "meetings", "recommendations", "seating", "feedback")
+OUR_APPS = (
+    "core",
+    "accounts",
+    "reference",
+    "network",
+    "members",
+    "privacy",
+    "contacts",
+    "onboarding",
+    "outreach",
+    "meetings",
+    "recommendations",
+    "seating",
+    "feedback",
+)
 
 
 def _our_models() -> list[type]:

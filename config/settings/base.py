@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "pairs.meetings",
     "pairs.recommendations",
     "pairs.feedback",
+    "pairs.insights",
+    "pairs.seating",
+    "pairs.coffee",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("meetings:list"), _("Rencontres")))
             items.append((reverse("recommendations:people"), _("Personnes à rencontrer")))
             items.append((reverse("feedback:network"), _("Mon réseau")))
+            items.append((reverse("coffee:home"), _("Café entre pairs")))
             items.append((reverse("members:my_profile"), _("Mon profil")))
             items.append((reverse("privacy:home"), _("Mes données")))
         if user.role in STAFF_ROLES:
@@ -36,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("contacts:list"), _("Contacts")))
             items.append((reverse("imports:home"), _("Importer")))
             items.append((reverse("network:delegation_list"), _("Délégations")))
+            items.append((reverse("coffee:staff"), _("Café entre pairs")))
             items.append((reverse("outreach:signup_list"), _("Inscriptions")))
         if user.role in (Role.NATIONAL, Role.ADMIN):
             items.append((reverse("privacy:audit"), _("Journal des accès")))

@@ -1276,6 +1276,12 @@ def demo_history_seed(*, members: int, seed: int) -> dict[str, object]:
         rng=random.Random(seed + 7),  # noqa: S311 (demo data, not secrets)
         now=now,
     )
+    from pairs.coffee.demo import demo_coffee_seed
+
+    history["café entre pairs"] = demo_coffee_seed(
+        rng=random.Random(seed + 6),  # noqa: S311 (demo data, not secrets)
+        now=now,
+    )
     # The demo member's delegation now; the others come with the scheduler's first nightly batch.
     home = Delegation.objects.filter(members__email=DEMO_MEMBER_EMAIL).first()
     if home is not None:

@@ -15,10 +15,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pairs.meetings.models import Rencontre
-from pairs.members.models import Member
+from pairs.members.models import Member, Topic
 from pairs.privacy.models import ConsentKind
 from pairs.privacy.selectors import members_with_consent
-from pairs.reference.models import RomeMobility
+from pairs.reference.models import RomeMetier, RomeMobility
 from pairs_engine import matching as engine
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -26,7 +26,16 @@ CHUNK = 5000
 
 
 def rome_graph() -> engine.RomeGraph:
-    return engine.RomeGraph(mobility=frozenset(RomeMobility.objects.values_list("source_id", "target_id")))
+    # Job labels so that reasons read « Vise le même métier que vous : Direction de petite ou moyenne entreprise ».
+    return engine.RomeGraph(
+        mobility=frozenset(RomeMobility.objects.values_list("source_id", "target_id")),
+        job_labels=dict(RomeMetier.objects.values_list("code", "label")),
+    )
+
+
+def _topic_labels() -> dict[str, str]:
+    # The engine compares topics as strings: their French labels (unique) make its reasons readable.
+    return dict(Topic.objects.values_list("slug", "label"))
 
 
 def _many(through: type, ids: Sequence[int], column: str) -> dict[int, list[str]]:
@@ -68,8 +77,15 @@ def engine_profiles(members: QuerySet[Member]) -> list[engine.Profile]:
             .values_list("pk", flat=True)
         )
     targets = _many(Member.target_jobs.through, ids, "romemetier_id")
-    sought = _many(Member.topics_sought.through, ids, "topic_id")
-    offered = _many(Member.topics_offered.through, ids, "topic_id")
+    labels = _topic_labels()
+    sought = {
+        pk: [labels.get(t, t) for t in ts]
+        for pk, ts in _many(Member.topics_sought.through, ids, "topic_id").items()
+    }
+    offered = {
+        pk: [labels.get(t, t) for t in ts]
+        for pk, ts in _many(Member.topics_offered.through, ids, "topic_id").items()
+    }
     profiles = []
     for (
         pk,
@@ -137,7 +153,7 @@ def engine_rencontres(rencontres: Iterable[Rencontre]) -> list[engine.Rencontre]
                 id=rencontre.pk,
                 title=rencontre.title,
                 description=rencontre.description,
-                topics=frozenset(t.slug for t in rencontre.topics.all()),
+                topics=frozenset(t.label for t in rencontre.topics.all()),
                 target_situations=frozenset(rencontre.target_situations),
                 target_phases=frozenset(rencontre.target_phases),
                 target_domains=frozenset(d.code for d in rencontre.target_domains.all()),

@@ -63,6 +63,11 @@ NOT_PAGES = {
     "recommendations:weights_activate": "POST endpoint of the weights page.",
     "recommendations:batch_run": "POST endpoint of the weights page.",
     "seating:replan": "POST endpoint of the room plan page.",
+    "coffee:opt_in": "POST endpoint of « Mon café entre pairs ».",
+    "coffee:opt_out": "POST endpoint of « Mon café entre pairs ».",
+    "coffee:outcome": "POST endpoint of « Mon café entre pairs ».",
+    "coffee:share": "POST endpoint of « Mon café entre pairs ».",
+    "coffee:run": "POST endpoint of the rounds page.",
     "outreach:signup_invite": "POST endpoint of the sign-ups list.",
 }
 
@@ -284,6 +289,11 @@ PAGES = [
     Checked("member", "feedback:network"),
     Checked("consultant", "feedback:results", _past_rencontre),
     Checked("national", "feedback:learning"),
+    Checked("member", "coffee:home"),
+    Checked("anonymous", "coffee:answer", {"token": "invalide", "answer": "met"}, status=400),
+    Checked("consultant", "coffee:staff"),
+    Checked("consultant", "coffee:rounds", {"delegation_code": "ile-de-france"}),
+    Checked("national", "coffee:rounds", {"delegation_code": "national"}, label="national"),
 ]
 
 
