@@ -66,7 +66,9 @@ def rencontres_for_member(*, member: Member, k: int = 3) -> list[RencontreForYou
     )
     by_id = {r.pk: r for r in candidates}
     return [
-        RencontreForYou(by_id[item.id], item.score, item.reasons) for item in answer.items if item.id in by_id
+        RencontreForYou(by_id[item.id], item.score, item.reasons)
+        for item in answer.items
+        if item.id in by_id and item.reasons
     ]
 
 
@@ -114,6 +116,6 @@ def invitees_for_rencontre(*, rencontre: Rencontre, viewer: User, k: int = 15) -
     items = [
         InviteeSuggestion(members[item.id], item.score, item.role, item.reasons)
         for item in answer.items
-        if item.id in members
+        if item.id in members and item.reasons
     ]
     return InviteeAnswer(items, answer.empty_reason)

@@ -42,7 +42,8 @@ def people(request: HttpRequest) -> HttpResponse:
     member = _member_or_onboarding(request)
     if member is None:
         return redirect("onboarding:start")
-    suggestions = list(peer_suggestion_list(member=member)[:20])
+    # A suggestion is shown only with a reason a person can read.
+    suggestions = [s for s in peer_suggestion_list(member=member)[:20] if s.reasons]
     return render(request, "recommendations/people.html", {"member": member, "suggestions": suggestions})
 
 
