@@ -144,7 +144,9 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.usefixtures("reference_data")
-def test_same_seed_gives_the_same_members() -> None:
+def test_same_seed_gives_the_same_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The people only: the history that follows (outcomes confirmed months later) changes some phases on purpose.
+    monkeypatch.setattr("pairs.core.demo.demo_history_seed", lambda **kwargs: {})
     _seed(members=200, seed=7)
     first = _generated_members()
     assert len(first) == 200
