@@ -76,10 +76,11 @@ test-sqlite: install browsers
 	@echo "=== Tests sur SQLite ==="
 	DATABASE_URL=sqlite:///var/test.sqlite3 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Browser journeys run once, on SQLite: they test pages, not the database.
+# Browser journeys and the pure engine's tests run once, on SQLite: they test pages and
+# algorithms, not the database.
 test-postgres: install
 	@echo "=== Tests sur PostgreSQL ==="
-	$(PY) scripts/with_postgres.py -- $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) scripts/with_postgres.py -- $(VENV)/bin/pytest -m "not browser" --ignore=pairs_engine $(PYTEST_ARGS)
 
 # Member search on 100,000 demo members: SQLite (var/bench/, reused), then a throwaway
 # PostgreSQL, then both side by side (p50 / p95 / max per family of requests).

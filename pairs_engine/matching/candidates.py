@@ -1,0 +1,328 @@
+"""Candidate generation: the best proxy scores per member, by blocked float32 matrix products.
+
+Members are grouped by current job — or first target job, or situation when they have no job — so the
+structured part of the proxy is exact for the whole group (features.structured_part). Small indexes scan every
+group against everybody. Large ones block on the ROME structure: a group is scanned against a pool of related
+candidates (same job and members targeting it; then holders of the group's target jobs, most wanted first, while
+the pool stays near `pool_size`; then ROME mobility neighbours; then the same domaine). Target jobs left out of a
+group's pool get a second pass: the members wanting them against the people who hold or target them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from .features import structured_part
+from .index import MatchingIndex
+from .weights import Weights
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+
+BRUTE_FORCE_MAX = 40_000  # at or below this many rows, every group is scanned against everybody
+QUERY_BLOCK = 256
+
+
+class _Inverted:
+    """Recommendable rows listed by an integer key (CSR): rows(key) in O(1)."""
+
+    def __init__(self, keys: I32, rows: I64, size: int) -> None:
+        valid = keys >= 0
+        keys64 = keys[valid].astype(np.int64)
+        rows = rows[valid]
+        order = np.argsort(keys64, kind="stable")
+        self.rows = rows[order]
+        self.starts = np.searchsorted(keys64[order], np.arange(size + 1))
+
+    def get(self, keys: npt.ArrayLike) -> I64:
+        limit = self.starts.size - 1
+        wanted = sorted({int(k) for k in np.asarray(keys, dtype=np.int64).ravel().tolist() if 0 <= k < limit})
+        if not wanted:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([self.rows[self.starts[k] : self.starts[k + 1]] for k in wanted])
+
+
+def exclusion_lists(
+    index: MatchingIndex, exclude: Mapping[int, set[int] | frozenset[int]] | None
+) -> dict[int, I64]:
+    """Excluded candidate rows per member row (ids unknown to the index are ignored)."""
+    out: dict[int, I64] = {}
+    if not exclude:
+        return out
+    for member_id, ids in exclude.items():
+        row = index.row_of.get(member_id)
+        if row is None:
+            continue
+        rows = [index.row_of[i] for i in ids if i in index.row_of]
+        if rows:
+            out[row] = np.asarray(rows, dtype=np.int64)
+    return out
+
+
+def scan(
+    index: MatchingIndex,
+    weights: Weights,
+    left: F32,
+    right: F32,
+    *,
+    job: int,
+    query_rows: I64,
+    pool: I64,
+    per_member: int,
+    excluded: dict[int, I64],
+    pool_right: F32 | None = None,
+) -> tuple[I64, I64]:
+    """Top `per_member` pool rows by proxy for each query row (self and excluded rows removed); ties may add a few.
+
+    All `query_rows` share current job `job` (−1: none). Returns (query_rows, candidate_rows)."""
+    if query_rows.size == 0 or pool.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    left_extra, right_extra, targets_left, targets_right = structured_part(
+        index, weights, job=job, rows=query_rows, pool=pool
+    )
+    if pool_right is None:
+        pool_right = np.ascontiguousarray(right[pool])
+    extra_right_t = np.ascontiguousarray(right_extra.T)
+    has_targets = targets_right.shape[0] > 0 and targets_right.nnz > 0
+    position = np.full(left.shape[0], -1, dtype=np.int64)
+    position[pool] = np.arange(pool.size)
+    out_q: list[I64] = []
+    out_c: list[I64] = []
+    width = pool.size
+    for start in range(0, query_rows.size, QUERY_BLOCK):
+        block = query_rows[start : start + QUERY_BLOCK]
+        scores = left[block] @ pool_right.T
+        scores += left_extra[start : start + block.size] @ extra_right_t
+        if has_targets:
+            extra = (targets_left[start : start + block.size] @ targets_right).tocoo()
+            scores[extra.row, extra.col] += extra.data
+        self_pos = position[block]
+        mine = self_pos >= 0
+        scores[np.flatnonzero(mine), self_pos[mine]] = -np.inf
+        if excluded:
+            for i, row in enumerate(block.tolist()):
+                rows = excluded.get(row)
+                if rows is not None:
+                    p = position[rows]
+                    scores[i, p[p >= 0]] = -np.inf
+        if width > per_member:
+            threshold = np.partition(scores, width - per_member, axis=1)[:, width - per_member]
+            keep = (scores >= threshold[:, None]) & np.isfinite(scores)
+        else:
+            keep = np.isfinite(scores)
+        q_local, c_local = np.nonzero(keep)
+        if q_local.size > block.size * per_member:
+            # Heavy ties: keep the first 2 × per_member of each row (rows come out in order).
+            counts = np.bincount(q_local, minlength=block.size)
+            offsets = np.arange(q_local.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            limit = offsets < 2 * per_member
+            q_local, c_local = q_local[limit], c_local[limit]
+        out_q.append(block[q_local])
+        out_c.append(pool[c_local])
+    return np.concatenate(out_q), np.concatenate(out_c)
+
+
+def blocked_candidates(
+    index: MatchingIndex,
+    weights: Weights,
+    left: F32,
+    right: F32,
+    *,
+    query_rows: I64,
+    per_member: int,
+    pool_size: int,
+    excluded: dict[int, I64],
+) -> tuple[I64, I64]:
+    """Candidate pairs for `query_rows`, each pair once.
+
+    Pass 1 groups members by current job (else first target job, else situation) and scans each group against
+    everybody (small index) or its ROME-related pool. Pass 2 (large index) covers the target jobs a group's pool
+    left out: members are grouped by such a target job and scanned against the people who hold or target it."""
+    ix = index
+    recommendable = np.flatnonzero(ix.recommendable).astype(np.int64)
+    n_jobs = max(ix.n_jobs, 1)
+    first_target = ix.targets[:, 0].astype(np.int64)
+    base = np.where(
+        ix.job >= 0,
+        ix.job.astype(np.int64),
+        np.where(first_target >= 0, n_jobs + first_target, 2 * n_jobs + 1 + ix.situation.astype(np.int64)),
+    )
+    small = ix.size <= BRUTE_FORCE_MAX
+    pools = None if small else _Pools(ix, recommendable)
+    everybody = np.ascontiguousarray(right[recommendable]) if small else None
+    out_q: list[I64] = []
+    out_c: list[I64] = []
+    left_out_q: list[I64] = []
+    left_out_t: list[I64] = []
+    for rows, key in _groups(query_rows, base[query_rows]):
+        job = key if key < n_jobs else -1
+        if pools is None:
+            pool = recommendable
+        else:
+            pool, covered = pools.pool(ix, rows=rows, base=key, pool_size=pool_size)
+            targets = ix.targets[rows]
+            missing = (targets >= 0) & ~np.isin(targets, covered)
+            r_idx, t_idx = np.nonzero(missing)
+            left_out_q.append(rows[r_idx])
+            left_out_t.append(targets[r_idx, t_idx].astype(np.int64))
+        q, c = scan(
+            ix,
+            weights,
+            left,
+            right,
+            job=job,
+            query_rows=rows,
+            pool=pool,
+            per_member=per_member,
+            excluded=excluded,
+            pool_right=everybody,
+        )
+        out_q.append(q)
+        out_c.append(c)
+    if pools is not None:
+        # Peers: the same situation, phase and sector, whatever their job (job terms: none in the proxy).
+        peer_key = (
+            ((ix.situation.astype(np.int64) + 1) * 4 + ix.phase.astype(np.int64) + 1)
+            * (len(ix.sectors.codes) + 1)
+            + ix.sector.astype(np.int64)
+            + 1
+        )
+        recommendable_keys = peer_key[recommendable]
+        order = np.argsort(recommendable_keys, kind="stable")
+        sorted_pool, sorted_keys = recommendable[order], recommendable_keys[order]
+        for rows, key in _groups(query_rows, peer_key[query_rows]):
+            start, stop = np.searchsorted(sorted_keys, [key, key + 1])
+            pool = sorted_pool[start:stop]
+            q, c = scan(
+                ix,
+                weights,
+                left,
+                right,
+                job=int(ix.job[rows[0]]) if (ix.job[rows] == ix.job[rows[0]]).all() else -1,
+                query_rows=rows,
+                pool=pool,
+                per_member=per_member // 2,
+                excluded=excluded,
+            )
+            out_q.append(q)
+            out_c.append(c)
+    if pools is not None and left_out_q:
+        members = np.concatenate(left_out_q)
+        wanted = np.concatenate(left_out_t)
+        second = max(per_member // 2, 20)
+        for rows, target in _groups(members, wanted):
+            pool = pools.holders(target)
+            q, c = scan(
+                ix,
+                weights,
+                left,
+                right,
+                job=-1,
+                query_rows=rows,
+                pool=pool,
+                per_member=second,
+                excluded=excluded,
+            )
+            out_q.append(q)
+            out_c.append(c)
+    if not out_q:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    q = np.concatenate(out_q)
+    c = np.concatenate(out_c)
+    if pools is not None:
+        # A pair may come from several passes: keep it once.
+        _keys, first = np.unique(q * ix.size + c, return_index=True)
+        q, c = q[first], c[first]
+    return q, c
+
+
+def _groups(rows: I64, keys: I64) -> list[tuple[I64, int]]:
+    order = np.argsort(keys, kind="stable")
+    sorted_rows, sorted_keys = rows[order], keys[order]
+    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+    return [
+        (sorted_rows[group], int(sorted_keys[group[0]]))
+        for group in np.split(np.arange(sorted_rows.size), bounds)
+        if group.size
+    ]
+
+
+class _Pools:
+    """Candidate pools of groups, from inverted lists over recommendable rows."""
+
+    def __init__(self, ix: MatchingIndex, recommendable: I64) -> None:
+        self.all = recommendable
+        rec_rows = recommendable
+        self.n_jobs = n_jobs = max(ix.n_jobs, 1)
+        self.by_job = _Inverted(ix.job[rec_rows], rec_rows, n_jobs)
+        flat_targets = ix.targets[rec_rows].ravel()
+        target_rows = np.repeat(rec_rows, ix.targets.shape[1])
+        self.by_target = _Inverted(flat_targets, target_rows, n_jobs)
+        n_domains = max(len(ix.domains.codes), 1)
+        self.by_domain = _Inverted(ix.job_domain[rec_rows], rec_rows, n_domains)
+        self.by_situation = _Inverted(ix.situation[rec_rows].astype(np.int32), rec_rows, 4)
+        self.mark = np.zeros(ix.size, dtype=np.bool_)
+
+    def holders(self, target: int) -> I64:
+        """People who hold `target` (a step ahead, or hired by a recruiter) or aim at it (shared goal)."""
+        return self._union([self.by_job.get([target]), self.by_target.get([target])])
+
+    def _union(self, parts: list[I64]) -> I64:
+        mark = self.mark
+        for part in parts:
+            mark[part] = True
+        pool = np.flatnonzero(mark).astype(np.int64)
+        mark[pool] = False
+        return pool
+
+    def pool(self, ix: MatchingIndex, *, rows: I64, base: int, pool_size: int) -> tuple[I64, I64]:
+        """(pool, target jobs whose holders it includes) for a group keyed by `base`."""
+        n_jobs = self.n_jobs
+        if base >= 2 * n_jobs + 1:
+            situation = base - 2 * n_jobs - 1
+            # No job at all: the same situation (unknown situation: everybody).
+            pool = self.by_situation.get([situation]) if situation >= 0 else self.all
+            return pool, np.zeros(0, dtype=np.int64)
+        flat = ix.targets[rows].ravel()
+        flat = flat[flat >= 0].astype(np.int64)
+        # The group's target jobs, most wanted first.
+        codes, counts = np.unique(flat, return_counts=True)
+        targets = codes[np.argsort(-counts, kind="stable")]
+        if base < n_jobs:
+            own = np.asarray([base], dtype=np.int64)
+            neighbours = np.asarray(ix.mobility_out[base] + ix.mobility_in[base], dtype=np.int64)
+            domains = ix.domain_of_job[own]
+        else:
+            own = np.asarray([base - n_jobs], dtype=np.int64)  # the shared first target job
+            neighbours = np.asarray(ix.mobility_in[base - n_jobs], dtype=np.int64)
+            domains = ix.domain_of_job[own]
+        mark = self.mark
+        core = (
+            [self.by_job.get(own), self.by_target.get(own)] if base < n_jobs else [self.holders(int(own[0]))]
+        )
+        for part in core:
+            mark[part] = True
+        size = int(mark.sum())
+        covered = [] if base < n_jobs else [int(own[0])]
+        # Holders of the group's targets, most wanted first, while the pool stays near its budget.
+        for target in targets.tolist():
+            if target in covered:
+                continue
+            part = self.holders(target)
+            if size + part.size > pool_size and covered:
+                break
+            mark[part] = True
+            size = int(mark.sum())
+            covered.append(target)
+        for tier in (self.by_job.get(neighbours), self.by_domain.get(domains[domains >= 0])):
+            if size + tier.size > 1.5 * pool_size:
+                break
+            mark[tier] = True
+            size = int(mark.sum())
+        pool = np.flatnonzero(mark).astype(np.int64)
+        mark[pool] = False
+        return pool, np.asarray(covered, dtype=np.int64)

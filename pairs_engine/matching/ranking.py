@@ -1,0 +1,73 @@
+"""Shared steps: proxy matrices per weights, exact re-scoring of candidate pairs, per-member ranked lists."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .features import proxy_vectors
+from .index import MatchingIndex
+from .scoring import pair_scores
+from .weights import Weights
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+
+RESCORE_CHUNK = 400_000
+
+
+def proxies(index: MatchingIndex, weights: Weights) -> tuple[F32, F32]:
+    key = tuple(weights.to_dict().values())
+    cached = index.proxy_cache.get(key)
+    if cached is None:
+        if len(index.proxy_cache) >= 4:
+            index.proxy_cache.clear()
+        cached = proxy_vectors(index, weights)
+        index.proxy_cache[key] = cached
+    return cached
+
+
+def rescore(index: MatchingIndex, weights: Weights, q: I64, c: I64) -> tuple[F32, F32, F32]:
+    """Exact (score, forward, backward) of pairs, in chunks to bound memory."""
+    if q.size == 0:
+        empty = np.zeros(0, dtype=np.float32)
+        return empty, empty, empty
+    parts = [
+        pair_scores(index, q[i : i + RESCORE_CHUNK], c[i : i + RESCORE_CHUNK], weights)
+        for i in range(0, q.size, RESCORE_CHUNK)
+    ]
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def ranked_lists(
+    index: MatchingIndex, query_rows: I64, q: I64, c: I64, score: F32, *, length: int
+) -> tuple[I64, F32]:
+    """(len(query_rows), length) candidate rows and scores, best first, only positive scores; −1 / 0 padded.
+
+    Ties keep candidate-row order, so results are deterministic."""
+    n = query_rows.size
+    rows_out = np.full((n, length), -1, dtype=np.int64)
+    scores_out = np.zeros((n, length), dtype=np.float32)
+    positive = score > 0
+    q, c, score = q[positive], c[positive], score[positive]
+    if q.size == 0 or length == 0:
+        return rows_out, scores_out
+    slot = np.full(index.size, -1, dtype=np.int64)
+    slot[query_rows] = np.arange(n)
+    member = slot[q]
+    # One float64 key orders by member, then score descending (scores are in [0, 1]); the stable sort keeps
+    # equal scores in candidate-row order, so results are deterministic. Candidate generation never repeats a
+    # pair (each member is in one group, pools are sets).
+    key = member.astype(np.float64) * 4.0 - score.astype(np.float64)
+    order = np.argsort(key, kind="stable")
+    member, c, score = member[order], c[order], score[order]
+    counts = np.bincount(member, minlength=n)
+    offsets = np.arange(member.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = offsets < length
+    rows_out[member[keep], offsets[keep]] = c[keep]
+    scores_out[member[keep], offsets[keep]] = score[keep]
+    return rows_out, scores_out

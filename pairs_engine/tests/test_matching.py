@@ -1,0 +1,443 @@
+"""Unit tests of the matching engine, on small hand-built profiles (not the synthetic generator)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pairs_engine.matching import (
+    PRESETS,
+    Profile,
+    Rencontre,
+    RomeGraph,
+    Weights,
+    WeightsError,
+    build_index,
+    coverage,
+    explain_pair,
+    gini,
+    pair_scores,
+    preset,
+    suggest_batch,
+    suggest_invitees,
+    suggest_people,
+    suggest_rencontres,
+)
+from pairs_engine.matching.fairness import cap_exposure
+from pairs_engine.matching.recommend import ALL_EXCLUDED, NOBODY, NOT_INDEXED, NOTHING_ASKED
+
+ROME = RomeGraph(
+    mobility=frozenset({("M1805", "H1206"), ("K2111", "M1402")}), job_labels={"M1805": "Développement"}
+)
+
+
+def person(pid: int, **fields: object) -> Profile:
+    """A neutral profile: nothing in common with another neutral profile except what `fields` set."""
+    base: dict[str, object] = {
+        "id": pid,
+        "situation": "employed",
+        "phase": "preparation",
+        "departement": None,
+        "delegation": None,
+        "current_job": None,
+        "target_jobs": (),
+        "sector": None,
+        "target_sector": None,
+        "topics_sought": frozenset(),
+        "topics_offered": frozenset(),
+        "seeking_text": "",
+        "offering_text": "",
+        "in_person": False,
+        "video": False,
+        "availability": frozenset(),
+    }
+    base.update(fields)
+    return Profile(**base)  # type: ignore[arg-type]
+
+
+def codes(a: Profile, b: Profile, weights: Weights | None = None) -> set[str]:
+    """Reason codes of the pair as seen by `a`."""
+    index = build_index([a, b], rome=ROME)
+    return {r.code for r in explain_pair(index, 0, 1, weights or Weights())}
+
+
+# --- Each reason appears exactly when its condition holds -------------------------------------------------
+
+
+def test_situation_and_phase_reasons() -> None:
+    assert codes(person(1), person(2, situation="job_seeker", phase="transition")) == set()
+    assert codes(person(1), person(2)) == {"situation", "phase"}
+    assert "phase" not in codes(person(1), person(2, phase="integration"))
+
+
+def test_step_ahead_is_directional() -> None:
+    behind = person(
+        1, current_job="K2111", target_jobs=("M1805",), phase="preparation", situation="job_seeker"
+    )
+    ahead = person(2, current_job="M1805", phase="integration")
+    assert "step_ahead" in codes(behind, ahead)
+    assert "you_step_ahead" not in codes(behind, ahead)
+    seen_by_ahead = codes(ahead, behind)
+    assert "you_step_ahead" in seen_by_ahead
+    assert "step_ahead" not in seen_by_ahead
+    # Same jobs but not a later phase: no step ahead.
+    assert "step_ahead" not in codes(behind, person(2, current_job="M1805", phase="preparation"))
+    # Through a ROME mobility link (K2111 → M1402), in a later phase.
+    linked = codes(
+        person(1, current_job="K2111", situation="graduate"),
+        person(2, current_job="M1402", phase="transition"),
+    )
+    assert "step_ahead" in linked
+    # The link is directed: M1402 → K2111 does not exist.
+    assert "step_ahead" not in codes(
+        person(1, current_job="M1402", situation="graduate"),
+        person(2, current_job="K2111", phase="transition"),
+    )
+
+
+def test_topics_are_directional() -> None:
+    seeker = person(1, topics_sought=frozenset({"reconversion"}), situation="job_seeker")
+    helper = person(2, topics_offered=frozenset({"reconversion"}), phase="integration")
+    assert "topics" in codes(seeker, helper)
+    assert "you_topics" not in codes(seeker, helper)
+    assert "you_topics" in codes(helper, seeker)
+    assert "topics" not in codes(helper, seeker)
+    assert not {"topics", "you_topics"} & codes(seeker, person(2, topics_offered=frozenset({"management"})))
+
+
+def test_recruiter_reason() -> None:
+    recruiter = person(1, situation="recruiter", target_jobs=("M1805",), phase="transition")
+    candidate = person(2, situation="job_seeker", current_job="M1805", phase="integration")
+    assert "recruiter" in codes(candidate, recruiter)
+    assert "recruiter" in codes(recruiter, candidate)
+    assert "recruiter" not in codes(candidate, person(3, situation="recruiter", target_jobs=("K2111",)))
+    # Two candidates are not "recruiter ↔ candidate".
+    assert "recruiter" not in codes(candidate, person(3, situation="job_seeker", target_jobs=("M1805",)))
+
+
+def test_job_reasons() -> None:
+    index = build_index(
+        [
+            person(1, current_job="M1805"),
+            person(2, current_job="M1805", situation="graduate", phase="integration"),
+            person(3, current_job="M1810", situation="graduate", phase="integration"),
+            person(4, current_job="K2111", situation="graduate", phase="integration"),
+            person(5, current_job="H1206", situation="graduate", phase="integration"),
+        ],
+        rome=ROME,
+    )
+    texts = {c: [r for r in explain_pair(index, 0, c, Weights()) if r.code == "job"] for c in (1, 2, 3, 4)}
+    assert texts[1][0].text.startswith("Même métier")
+    assert texts[2][0].text == "Même domaine professionnel : M18"
+    assert texts[3] == []
+    assert texts[4][0].text.startswith("Métiers voisins")
+
+
+def test_sector_place_availability_and_text_reasons() -> None:
+    a = person(1, sector="62", in_person=True, departement="75", availability=frozenset({"mon_evening"}))
+    b = person(
+        2,
+        situation="graduate",
+        phase="integration",
+        sector="62",
+        in_person=True,
+        departement="75",
+        availability=frozenset({"mon_evening", "tue_lunch"}),
+    )
+    assert {"sector", "place", "availability"} <= codes(a, b)
+    far = person(2, situation="graduate", phase="integration", sector="70", in_person=True, departement="13")
+    assert not {"sector", "place", "availability"} & codes(a, far)
+    video = codes(person(1, video=True), person(2, video=True, situation="graduate", phase="integration"))
+    assert "place" in video
+    texts = codes(
+        person(1, seeking_text="Je cherche des conseils pour négocier mon salaire"),
+        person(
+            2, offering_text="Je peux aider à négocier un salaire", situation="graduate", phase="integration"
+        ),
+    )
+    assert "text" in texts
+    assert "you_text" not in texts
+
+
+def test_reason_texts_are_french_and_weighted() -> None:
+    index = build_index([person(1, current_job="M1805"), person(2, current_job="M1805")], rome=ROME)
+    reasons = explain_pair(index, 0, 1, Weights())
+    assert next(r.text for r in reasons) == "Même métier : Développement (M1805)"
+    assert all(isinstance(r.weight, float) and r.weight > 0 for r in reasons)
+    assert [r.weight for r in reasons] == sorted((r.weight for r in reasons), reverse=True)
+    # A zero weight removes its reason.
+    assert "job" not in {r.code for r in explain_pair(index, 0, 1, Weights(job=0.0))}
+
+
+# --- Reciprocity ----------------------------------------------------------------------------------------
+
+
+def test_score_is_the_harmonic_mean_of_both_directions() -> None:
+    seeker = person(1, topics_sought=frozenset({"reconversion", "management"}), situation="job_seeker")
+    helper = person(
+        2,
+        phase="transition",
+        topics_offered=frozenset({"reconversion"}),
+        topics_sought=frozenset({"leadership"}),
+    )
+    index = build_index([seeker, helper], rome=ROME)
+    w = Weights()
+    score, forward, backward = pair_scores(index, np.array([0]), np.array([1]), w)
+    f, b = float(forward[0]), float(backward[0])
+    assert f == pytest.approx(w.topics * 0.5 / w.total())
+    assert b == 0.0
+    assert float(score[0]) == 0.0  # good for one side only: not suggested
+    helper2 = person(
+        2,
+        topics_offered=frozenset({"reconversion"}),
+        topics_sought=frozenset({"leadership"}),
+        phase="preparation",
+    )
+    index = build_index([seeker, helper2], rome=ROME)
+    score, forward, backward = pair_scores(index, np.array([0]), np.array([1]), w)
+    f, b = float(forward[0]), float(backward[0])
+    assert b > 0
+    assert f > b
+    assert float(score[0]) == pytest.approx(2 * f * b / (f + b), rel=1e-5)
+
+
+# --- Exclusions, consent, empty results ------------------------------------------------------------------
+
+
+def small_population() -> list[Profile]:
+    return [
+        person(
+            i,
+            situation="job_seeker",
+            phase="transition",
+            video=True,
+            current_job="M1805",
+            recommendable=i != 4,
+        )
+        for i in range(1, 9)
+    ]
+
+
+def test_excluded_and_non_recommendable_are_never_suggested() -> None:
+    index = build_index(small_population(), rome=ROME)
+    result = suggest_people(index, member_id=1, k=10, exclude={2, 3})
+    ids = {s.id for s in result.items}
+    assert ids == {5, 6, 7, 8}
+    batch = suggest_batch(index, k=10, exclude={1: {2, 3}})
+    for member_id, suggested in zip(batch.member_ids, batch.suggestion_ids, strict=True):
+        assert 4 not in set(suggested.tolist())
+        assert member_id not in set(suggested.tolist())
+    assert not {2, 3} & set(batch.suggestion_ids[0].tolist())
+    # The non-recommendable member still receives suggestions.
+    assert suggest_people(index, member_id=4, k=3).items
+
+
+def test_empty_results_say_why() -> None:
+    lonely = build_index([person(1, current_job="M1805")], rome=ROME)
+    assert suggest_people(lonely, member_id=1).empty_reason == NOBODY
+    assert suggest_people(lonely, member_id=99).empty_reason == NOT_INDEXED
+    assert suggest_people(lonely, member_id=1, k=0).empty_reason == NOTHING_ASKED
+    batch = suggest_batch(lonely, k=5)
+    assert batch.counts.tolist() == [0]
+    assert batch.suggestions(1).empty_reason == NOBODY
+    assert batch.coverage == 0.0
+    pair = build_index([person(1, video=True), person(2, video=True)], rome=ROME)
+    assert suggest_people(pair, member_id=1, exclude={2}).empty_reason == ALL_EXCLUDED
+    empty = build_index([], rome=ROME)
+    assert suggest_batch(empty, k=5).coverage == 0.0
+    assert suggest_people(empty, member_id=1).empty_reason == NOT_INDEXED
+
+
+def test_bad_input_never_raises() -> None:
+    odd = [
+        person(
+            1, situation="astronaut", phase="someday", current_job="XYZ", target_jobs=("", "M1805", "M1805")
+        ),
+        person(2, current_job=None, seeking_text="", offering_text="", availability=frozenset({"sun_night"})),
+        person(3, current_job="m1805 ", topics_sought=frozenset({"inconnu"})),
+        person(1, situation="graduate"),  # duplicate id
+    ]
+    index = build_index(odd, rome=RomeGraph())
+    assert index.size == 3
+    assert index.notes
+    for member_id in (1, 2, 3):
+        result = suggest_people(index, member_id=member_id, k=5)
+        assert result.items or result.empty_reason
+    batch = suggest_batch(index, k=5, exposure_cap=1, diversity=0.5)
+    assert batch.suggestions(1).items or batch.suggestions(1).empty_reason
+
+
+# --- Weights --------------------------------------------------------------------------------------------
+
+
+def test_weights_validation_messages() -> None:
+    with pytest.raises(WeightsError, match="« texte libre » ne peut pas être négatif"):
+        Weights(text=-1.0)
+    zero = dict.fromkeys(Weights().to_dict(), 0.0)
+    with pytest.raises(WeightsError, match="Au moins un poids doit être strictement positif"):
+        Weights(**zero)
+    with pytest.raises(WeightsError, match="nombre fini"):
+        Weights(job=math.inf)
+    with pytest.raises(WeightsError, match="Poids inconnu : « foo »"):
+        Weights.from_dict({"foo": 1.0})
+    with pytest.raises(WeightsError, match="Préréglage inconnu"):
+        preset("nope")
+    assert issubclass(WeightsError, ValueError)
+
+
+def test_weights_round_trip_and_presets() -> None:
+    for weights in PRESETS.values():
+        assert Weights.from_dict(weights.to_dict()) == weights
+    assert set(PRESETS) == {"défaut", "entre pairs", "un pas d'avance", "recruteurs"}
+    assert preset("un pas d'avance").step_ahead > preset("entre pairs").step_ahead
+    assert Weights.from_dict({"job": 3}).job == 3
+
+
+# --- Fairness -------------------------------------------------------------------------------------------
+
+
+def test_gini_and_coverage_on_hand_computed_cases() -> None:
+    assert gini([1, 1, 1, 1]) == 0.0
+    assert gini([0, 0, 0, 10]) == pytest.approx(0.75)
+    assert gini([0, 1]) == pytest.approx(0.5)
+    assert gini([]) == 0.0
+    assert gini([0, 0]) == 0.0
+    assert coverage([0, 2, 3, 1], 2) == 0.5
+    assert coverage([], 1) == 0.0
+
+
+def test_exposure_cap_is_respected() -> None:
+    # Everybody prefers row 0, then row 1: with a cap of 2, row 0 goes to the two highest scores.
+    candidates = np.array([[0, 1, 2], [0, 1, 2], [0, 2, 1], [0, 1, 2]], dtype=np.int64)
+    scores = np.array([[0.9, 0.5, 0.1], [0.8, 0.5, 0.1], [0.95, 0.4, 0.3], [0.7, 0.6, 0.2]], dtype=np.float32)
+    rows, _s, exposure = cap_exposure(candidates, scores, k=2, cap=2, n_rows=5)
+    assert exposure.max() <= 2
+    assert rows[2, 0] == 0
+    assert rows[0, 0] == 0
+    assert 0 not in rows[1].tolist()
+    assert 0 not in rows[3].tolist()
+    index = build_index(small_population(), rome=ROME)
+    batch = suggest_batch(index, k=3, exposure_cap=2)
+    counts = np.unique(batch.suggestion_ids[batch.suggestion_ids >= 0], return_counts=True)[1]
+    assert counts.max() <= 2
+    assert 0.0 <= batch.gini <= 1.0
+    assert batch.weights == Weights().to_dict()
+
+
+def test_diversity_reranking_mixes_situations() -> None:
+    people = [
+        person(1, situation="job_seeker", video=True, topics_sought=frozenset({"reseau-professionnel"}))
+    ]
+    people += [
+        person(
+            i,
+            situation="job_seeker",
+            video=True,
+            topics_offered=frozenset({"reseau-professionnel"}),
+            topics_sought=frozenset({"x"}),
+        )
+        for i in range(2, 6)
+    ]
+    people += [
+        person(i, situation="employed", video=True, topics_sought=frozenset({"x"})) for i in range(6, 8)
+    ]
+    index = build_index(people, rome=ROME)
+    plain = suggest_people(index, member_id=1, k=3)
+    diverse = suggest_people(index, member_id=1, k=3, diversity=0.8)
+    situations = {p.id: p.situation for p in people}
+    assert {situations[s.id] for s in plain.items} == {"job_seeker"}
+    assert "employed" in {situations[s.id] for s in diverse.items}
+
+
+# --- Rencontres and invitations -------------------------------------------------------------------------
+
+
+def rencontre(**fields: object) -> Rencontre:
+    base: dict[str, object] = {
+        "id": 10,
+        "title": "Réussir sa reconversion",
+        "description": "Échanges entre cadres sur la reconversion professionnelle",
+        "topics": frozenset({"reconversion"}),
+        "target_situations": frozenset({"job_seeker"}),
+        "target_phases": frozenset({"preparation"}),
+        "mode": "in_person",
+        "departement": "75",
+        "delegation": "idf",
+        "slot": "thu_evening",
+        "seats_left": 5,
+    }
+    base.update(fields)
+    return Rencontre(**base)  # type: ignore[arg-type]
+
+
+def test_suggest_rencontres_respects_targets_place_and_seats() -> None:
+    member = person(
+        1,
+        situation="job_seeker",
+        in_person=True,
+        departement="75",
+        delegation="idf",
+        topics_sought=frozenset({"reconversion"}),
+        availability=frozenset({"thu_evening"}),
+        seeking_text="reconversion professionnelle",
+    )
+    index = build_index([member, person(2)], rome=ROME)
+    good = rencontre()
+    full = rencontre(id=11, seats_left=0)
+    other_audience = rencontre(id=12, target_situations=frozenset({"graduate"}))
+    far = rencontre(id=13, departement="13", delegation="paca")
+    result = suggest_rencontres(
+        index, member_id=1, rencontres=[good, full, other_audience, far], k=5, max_reasons=10
+    )
+    assert [r.id for r in result.items] == [10]
+    assert {r.code for r in result.items[0].reasons} == {
+        "topics",
+        "place",
+        "availability",
+        "situation",
+        "phase",
+        "text",
+    }
+    none = suggest_rencontres(index, member_id=1, rencontres=[full, far], k=5)
+    assert none.items == ()
+    assert none.empty_reason
+
+
+def test_suggest_invitees_mixes_peers_and_step_ahead() -> None:
+    peers = [
+        person(
+            i,
+            situation="job_seeker",
+            in_person=True,
+            departement="75",
+            topics_sought=frozenset({"reconversion"}),
+        )
+        for i in range(1, 7)
+    ]
+    ahead = [
+        person(
+            i,
+            situation="employed",
+            phase="integration",
+            in_person=True,
+            departement="75",
+            topics_offered=frozenset({"reconversion"}),
+        )
+        for i in range(7, 11)
+    ]
+    outsider = [person(11, situation="graduate", in_person=True, departement="75")]
+    index = build_index(peers + ahead + outsider, rome=ROME)
+    result = suggest_invitees(index, rencontre=rencontre(), k=5, step_ahead_share=0.4, exclude={1})
+    roles = [i.role for i in result.items]
+    assert roles.count("step_ahead") == 2
+    assert roles.count("peer") == 3
+    ids = {i.id for i in result.items}
+    assert 1 not in ids
+    assert 11 not in ids
+    assert all(i.reasons for i in result.items)
+    assert any(r.code == "step_ahead" for i in result.items if i.role == "step_ahead" for r in i.reasons)
+    # Not enough people a step ahead: peers take their places.
+    more = suggest_invitees(index, rencontre=rencontre(), k=8, step_ahead_share=0.9)
+    assert len(more.items) == 8
