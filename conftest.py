@@ -1,2 +1,2 @@
 # Fixtures shared by every test folder (the apps' tests and tests/).
-pytest_plugins = ["tests.fixtures", "tests.smtp"]
+pytest_plugins = ["tests.fixtures", "tests.smtp", "tests.browser_fixtures"]

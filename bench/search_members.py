@@ -240,6 +240,8 @@ def run(*, members: int, seed: int, repeat: int) -> dict[str, Any]:
     print(f"=== Banc d'essai de la recherche de membres : {vendor} ===", flush=True)
     build = _database_build(members=members, seed=seed)
     requests = _requests(seed=seed)
+    # The machine may be shared: the load average during the run says how far to trust it.
+    load_before = os.getloadavg()[0]
     timings = _measure(requests, repeat=repeat)
     every = [value for values in timings.values() for value in values]
     families = {family: _summary(values) for family, values in timings.items()}
@@ -247,7 +249,14 @@ def run(*, members: int, seed: int, repeat: int) -> dict[str, Any]:
     families["référence icontains (texte)"] = _summary(_naive_baseline(requests, repeat=repeat))
     from pairs.members.models import Member
 
-    result = {"vendor": vendor, "members": Member.objects.count(), "build": build, "families": families}
+    load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}
+    result = {
+        "vendor": vendor,
+        "members": Member.objects.count(),
+        "build": build,
+        "families": families,
+        "load": load,
+    }
     _results_path(vendor).write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return result
 
@@ -287,6 +296,12 @@ def report(results: list[dict[str, Any]]) -> bool:
         verdict = "OK" if p95 < TARGET_P95_MS else "AU-DESSUS DE L'OBJECTIF"
         ok = ok and p95 < TARGET_P95_MS
         print(f"{result['vendor']} : p95 global {p95:.1f} ms (objectif < {TARGET_P95_MS:.0f} ms) — {verdict}")
+        load = result.get("load")
+        if load:
+            print(
+                f"  charge de la machine (load average 1 min) : {load['before']} au début, "
+                f"{load['after']} à la fin, pour {load['cpus']} cœurs"
+            )
     return ok
 
 

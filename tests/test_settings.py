@@ -72,6 +72,7 @@ def test_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_list("ALLOWED_HOSTS") == ["a.example.org", "b.example.org"]
     database = env_database("DATABASE_URL")
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "rencontres")
+    assert database["OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_production_start_stops_on_missing_secret_with_one_sentence() -> None:

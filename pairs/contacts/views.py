@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pairs.accounts.models import User
 from pairs.core.access import STAFF, access
@@ -40,7 +40,7 @@ from .selectors import (
     note_get_own,
     note_list_for,
 )
-from .services import contact_add, note_create, note_delete, note_update
+from .services import contact_add, contact_remove, note_create, note_delete, note_update
 
 TEMPLATE = "contacts/member_detail.html"
 NEW_NOTE_PREFIX = "nouvelle-note"
@@ -171,6 +171,43 @@ def contact_add_view(request: HttpRequest, member_id: int) -> HttpResponse:
         detail=f"Ajout aux contacts (origine : {basis.value})",
     )
     return _respond(request, member, partial="contact-panel", status=_("Membre ajouté à vos contacts."))
+
+
+@access(STAFF)
+@require_http_methods(["GET", "POST"])
+def contact_remove_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    """GET: a confirmation page (it changes nothing); POST: remove the member from the
+    viewer's own contacts. Only the viewer's link goes: the member stays, and so do the
+    other consultants' links. There is no consultant in the URL: one can only ever remove
+    one's own contact."""
+    member = _visible_member(request, member_id)
+    # The national team has no contacts of its own: for them, as for a consultant
+    # without this contact, there is nothing to remove.
+    consultant = consultant_of(user=request.user)  # type: ignore[arg-type]
+    own_contact = contact_get(consultant=consultant, member=member) if consultant is not None else None
+    detail_url = reverse("contacts:member_detail", kwargs={"member_id": member.pk})
+    if consultant is None or own_contact is None:
+        messages.info(request, _("Ce membre n'est pas dans vos contacts."))
+        return redirect(detail_url + "#suivi")
+    if request.method == "GET":
+        in_delegation = member.delegation_id == consultant.delegation_id
+        context = {"member": member, "own_contact": own_contact, "in_delegation": in_delegation}
+        return render(request, "contacts/contact_remove.html", context)
+    contact_remove(consultant=consultant, member=member, removed_by=request.user)  # type: ignore[arg-type]
+    profile_access_record(
+        actor=request.user,  # type: ignore[arg-type]
+        member=member,
+        action=ProfileAction.CHANGE,
+        detail="Retrait des contacts",
+    )
+    messages.success(
+        request,
+        _("%(name)s a été retiré·e de vos contacts.") % {"name": f"{member.first_name} {member.last_name}"},
+    )
+    # A member of another delegation was visible only as a contact: back to the list then.
+    if member_list_visible_to(viewer=request.user).filter(pk=member.pk).exists():  # type: ignore[arg-type]
+        return redirect(detail_url + "#suivi")
+    return redirect("contacts:list")
 
 
 @access(STAFF)

@@ -28,6 +28,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("En cours")
     DONE = "done", _("Terminé")
     FAILED = "failed", _("Interrompu")
+    # Never finished and left untouched: the retention sweep deleted the uploaded file.
+    EXPIRED = "expired", _("Abandonné, fichier supprimé")
 
 
 class ImportFormat(models.TextChoices):
@@ -75,6 +77,10 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # When the retention sweep deleted the uploaded file of an abandoned import, and the
+    # rejected rows of an ended one (see services.import_purge_stale).
+    file_purged_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
+    error_file_purged_at = models.DateTimeField(_("fichier des erreurs supprimé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

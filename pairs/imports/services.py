@@ -12,6 +12,8 @@ at ``last_committed_row``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +42,12 @@ from .validation import (
 )
 
 CHUNK_SIZE = 1000
+
+# Retention of the files consultants upload (personal data of people who are, for most,
+# not members yet): an import left unfinished and untouched this long is abandoned and its
+# file deleted; the rejected rows of an ended import stay downloadable this long.
+ABANDONED_AFTER = timedelta(days=7)
+ERROR_FILE_KEPT_FOR = timedelta(days=30)
 
 # File column -> consent kind recorded from the file. Recommendations and
 # contact sharing are absent on purpose: only the member may grant them.
@@ -107,6 +115,13 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
     """Queue the import (or its resumption, from the last committed chunk)."""
     from .tasks import import_job_run_task  # the task module imports this one
 
+    if job.status == ImportStatus.EXPIRED:
+        raise ValidationError(
+            _(
+                "Le fichier de cet import a été supprimé après %(days)d jours sans suite : importez-le de nouveau."
+            )
+            % {"days": ABANDONED_AFTER.days}
+        )
     if job.status not in (ImportStatus.MAPPED, ImportStatus.FAILED, ImportStatus.RUNNING):
         raise ValidationError(_("Cet import ne peut pas être lancé dans son état actuel."))
     if job.status == ImportStatus.RUNNING and not job.is_stalled:
@@ -336,3 +351,46 @@ def _consents_write(
         ],
         batch_size=500,
     )
+
+
+@dataclass(frozen=True)
+class ImportPurgeResult:
+    files: int  # uploaded files of abandoned imports deleted
+    error_files: int  # files of rejected rows deleted
+
+
+def import_purge_stale(*, now: datetime | None = None) -> ImportPurgeResult:
+    """Delete what imports keep of people's data once it is no longer needed (daily, from
+    the retention sweep; idempotent):
+
+    - the uploaded file of an import that never finished (not mapped, never started,
+      interrupted and not resumed, or whose worker died) and that nobody touched for
+      ABANDONED_AFTER: the job is marked EXPIRED and can no longer be resumed;
+    - the rejected rows (error CSV) of an import that ended ERROR_FILE_KEPT_FOR ago.
+
+    The rows stay, with their counts, as the history of who imported what and when.
+    Each purge is one UPDATE whose conditions the database checks row by row: an import
+    that a worker moves forward meanwhile no longer matches and is left alone.
+    """
+    now = now or timezone.now()
+    files = (
+        ImportJob.objects.filter(updated_at__lte=now - ABANDONED_AFTER)
+        .exclude(status__in=(ImportStatus.DONE, ImportStatus.EXPIRED))
+        .update(
+            status=ImportStatus.EXPIRED,
+            file_content=b"",
+            file_purged_at=now,
+            finished_at=now,
+            updated_at=now,
+        )
+    )
+    error_files = (
+        ImportJob.objects.filter(
+            status__in=(ImportStatus.DONE, ImportStatus.EXPIRED),
+            finished_at__lte=now - ERROR_FILE_KEPT_FOR,
+            error_file_purged_at__isnull=True,
+        )
+        .exclude(error_file="")
+        .update(error_file="", error_file_purged_at=now, updated_at=now)
+    )
+    return ImportPurgeResult(files=files, error_files=error_files)

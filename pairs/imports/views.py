@@ -13,7 +13,7 @@ from .files import template_csv, template_xlsx
 from .forms import MappingForm, UploadForm
 from .models import ImportJob, ImportStatus
 from .selectors import import_job_list_visible_to, import_preview
-from .services import import_job_create, import_job_map, import_job_start
+from .services import ERROR_FILE_KEPT_FOR, import_job_create, import_job_map, import_job_start
 from .validation import FIELDS
 
 _BEFORE_START = (ImportStatus.UPLOADED, ImportStatus.MAPPED)
@@ -145,6 +145,13 @@ def import_errors_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     if not job.invalid:
         raise Http404
+    if job.error_file_purged_at is not None:
+        messages.info(
+            request,
+            _("Les lignes refusées ont été supprimées %(days)d jours après la fin de l'import.")
+            % {"days": ERROR_FILE_KEPT_FOR.days},
+        )
+        return redirect("imports:progress", job_id=job.pk)
     response = HttpResponse(
         ("\ufeff" + job.error_file).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )

@@ -11,6 +11,8 @@ without the `unaccent` extension. The query is folded the same way.
 - SQLite: FTS5 virtual table `members_member_fts` whose rowid is the member id;
   ranked with FTS5's bm25 `rank`.
 
+Both rank only when few documents match (RANK_LIMIT), and list by name otherwise.
+
 Neither table is a Django model (the members models stay as they are, and an
 FTS5 table cannot be one): both are created by migration 0005 and read through
 `QuerySet.extra`, the only way to join a queryset to a table without a model.
@@ -40,6 +42,17 @@ REBUILD_CHUNK = 5000
 MAX_QUERY_WORDS = 8
 # PostgreSQL: the last word is a prefix up to this length ("ingé" while typing).
 PREFIX_MAX_LENGTH = 5
+# Relevance ranks the matching documents when at most this many match, of all members.
+# Ranking reads and scores every match before the first page can be cut: for a common word
+# ("management": 28,000 of 100,000 demo members) that is most of the search table and
+# 80 ms on PostgreSQL, where listing the matches by name walks the name index and stops at
+# the page (a few ms). And the ranking of one word among thousands of profiles says little:
+# it counts how often each profile repeats the word. Selective queries (a surname, a rare
+# skill, several words) stay under the limit and keep the most relevant first; the page says
+# which order it shows (`search_is_ranked`).
+RANK_LIMIT = 2000
+RANK_ORDER = {"postgresql": "-search_rank", "sqlite": "search_rank"}  # FTS5's rank: lower is better
+NAME_ORDER = ("last_name", "first_name", "id")
 
 POSTGRES_CREATE = (
     f"CREATE TABLE IF NOT EXISTS {POSTGRES_TABLE} (member_id bigint PRIMARY KEY, document tsvector NOT NULL)",
@@ -132,7 +145,13 @@ def search_index_rebuild(*, connection: BaseDatabaseWrapper, member_ids: Iterabl
     # One transaction: SQLite would otherwise commit (and sync) every inserted row.
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         table = POSTGRES_TABLE if connection.vendor == "postgresql" else SQLITE_TABLE
-        if ids is None:
+        if ids is None and connection.vendor == "postgresql":
+            # TRUNCATE, not DELETE: rewriting every row after a DELETE leaves the table twice
+            # its size until a VACUUM FULL, and every search that reads it pays for the dead half.
+            # Transactional in PostgreSQL: a failed rebuild leaves the old documents. Searches
+            # wait for the rebuild meanwhile, which only migrations, the demo and the bench run.
+            cursor.execute(f"TRUNCATE {table}")
+        elif ids is None:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table name
         for chunk in _member_rows(cursor, ids):
             if not chunk:
@@ -177,11 +196,13 @@ def member_search_index_rebuild(*, member_ids: Iterable[int] | None = None) -> i
 
 
 def search_filter(*, queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
-    """Members of the queryset whose document matches every word of the query, the most
-    relevant first, then by name. Live search sends half-typed words ("ingé"): SQLite takes
-    every word as a prefix, PostgreSQL a short last word and stems the others.
+    """Members of the queryset whose document matches every word of the query. Live search
+    sends half-typed words ("ingé"): SQLite takes every word as a prefix, PostgreSQL a short
+    last word and stems the others.
 
-    A query without any word leaves the queryset as it is.
+    Order: the most relevant first, then by name, when at most RANK_LIMIT documents match;
+    by name otherwise (see `search_is_ranked`). A query without any word leaves the queryset
+    as it is.
     """
     words = search_words(query=query)
     if not words:
@@ -194,25 +215,53 @@ def search_filter(*, queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
         # whole table instead of the GIN index (100 ms instead of 15 ms on 100,000 members).
         terms = [*words[:-1], words[-1] + ":*" if len(words[-1]) <= PREFIX_MAX_LENGTH else words[-1]]
         tsquery = " & ".join(terms)
+        matches = f"{POSTGRES_TABLE}.document @@ to_tsquery('french', %s)"
+        if _documents_match_at_most(vendor=vendor, where=matches, param=tsquery, limit=RANK_LIMIT):
+            return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+                tables=[POSTGRES_TABLE],
+                where=[f"{POSTGRES_TABLE}.member_id = members_member.id", matches],
+                params=[tsquery],
+                select={"search_rank": f"ts_rank({POSTGRES_TABLE}.document, to_tsquery('french', %s))"},
+                select_params=[tsquery],
+            ).order_by(RANK_ORDER[vendor], *NAME_ORDER)
         return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
-            tables=[POSTGRES_TABLE],
-            where=[
-                f"{POSTGRES_TABLE}.member_id = members_member.id",
-                f"{POSTGRES_TABLE}.document @@ to_tsquery('french', %s)",
-            ],
+            where=[f"members_member.id IN (SELECT member_id FROM {POSTGRES_TABLE} WHERE {matches})"],  # noqa: S608
             params=[tsquery],
-            select={"search_rank": f"ts_rank({POSTGRES_TABLE}.document, to_tsquery('french', %s))"},
-            select_params=[tsquery],
-        ).order_by("-search_rank", "last_name", "first_name", "id")
+        ).order_by(*NAME_ORDER)
     if vendor == "sqlite":
         match = " ".join(f'"{word}"*' for word in words)
+        matches = f"{SQLITE_TABLE} MATCH %s"
+        if _documents_match_at_most(vendor=vendor, where=matches, param=match, limit=RANK_LIMIT):
+            return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+                tables=[SQLITE_TABLE],
+                where=[f"{SQLITE_TABLE}.rowid = members_member.id", matches],
+                params=[match],
+                select={"search_rank": f"{SQLITE_TABLE}.rank"},
+            ).order_by(RANK_ORDER[vendor], *NAME_ORDER)
         return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
-            tables=[SQLITE_TABLE],
-            where=[f"{SQLITE_TABLE}.rowid = members_member.id", f"{SQLITE_TABLE} MATCH %s"],
+            where=[f"members_member.id IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {matches})"],  # noqa: S608
             params=[match],
-            select={"search_rank": f"{SQLITE_TABLE}.rank"},
-        ).order_by("search_rank", "last_name", "first_name", "id")
+        ).order_by(*NAME_ORDER)
     return naive_search_filter(queryset=queryset, query=query)
+
+
+def _documents_match_at_most(*, vendor: str, where: str, param: str, limit: int) -> bool:
+    """Whether at most `limit` documents, of all members, match: a count that stops at
+    limit + 1 rows of the search table, read from its index (a few milliseconds)."""
+    table = POSTGRES_TABLE if vendor == "postgresql" else SQLITE_TABLE
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS hits",  # noqa: S608
+            [param, limit + 1],
+        )
+        (count,) = cursor.fetchone()
+    return bool(count <= limit)
+
+
+def search_is_ranked(*, queryset: QuerySet[Any]) -> bool:
+    """Whether `search_filter` ordered this queryset (or a values/values_list of it) by
+    relevance rather than by name."""
+    return any(field in RANK_ORDER.values() for field in queryset.query.order_by)
 
 
 def naive_search_filter(*, queryset: QuerySet[Any], query: str) -> QuerySet[Any]:

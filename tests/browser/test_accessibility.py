@@ -20,9 +20,8 @@ from playwright.sync_api import Page, expect
 
 from pairs.core.access import NAMESPACE_RULES, THIRD_PARTY_RULES, iter_routes
 from pairs.meetings.models import Registration
+from tests.browser_fixtures import LoginAs
 from tests.fixtures import World
-
-from .conftest import LoginAs
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +183,15 @@ def _outcome_token(world: World) -> dict[str, Any]:
     return {"token": outcome_token(survey)}
 
 
+def _own_contact(world: World) -> dict[str, Any]:
+    from pairs.contacts.services import contact_add
+
+    contact_add(
+        consultant=world.consultant_same.consultant, member=world.member_profile, added_by=None, basis="event"
+    )
+    return {"member_id": world.member_profile.pk}
+
+
 def _import_job(stage: str) -> Callable[[World], dict[str, Any]]:
     """An import of the blank template by the consultant, taken to `stage`."""
 
@@ -289,6 +297,7 @@ PAGES = [
     Checked("member", "feedback:network"),
     Checked("consultant", "feedback:results", _past_rencontre),
     Checked("national", "feedback:learning"),
+    Checked("consultant", "contacts:contact_remove", _own_contact),
     Checked("member", "coffee:home"),
     Checked("anonymous", "coffee:answer", {"token": "invalide", "answer": "met"}, status=400),
     Checked("consultant", "coffee:staff"),

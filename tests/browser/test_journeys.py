@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from tests.browser_fixtures import LoginAs
+
 from ..conftest import PASSWORD, World
-from .conftest import LoginAs
 
 pytestmark = pytest.mark.browser
 

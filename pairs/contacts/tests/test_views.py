@@ -13,7 +13,7 @@ from pairs.contacts.services import contact_add, note_create
 from pairs.members.models import Member
 from pairs.privacy.models import ProfileAccess, ProfileAction
 from pairs.reference.models import Departement
-from tests.factories import MemberFactory
+from tests.factories import ConsultantFactory, MemberFactory
 from tests.fixtures import World
 
 SECRET = "Confidentiel : hésite à quitter son poste"
@@ -278,3 +278,73 @@ def test_with_htmx_the_endpoints_answer_with_the_refreshed_part(world: World) ->
 def test_get_on_a_post_endpoint_is_refused(world: World) -> None:
     url = reverse("contacts:note_create", kwargs={"member_id": world.member_profile.pk})
     assert _client(world.consultant_same).get(url).status_code == 405
+
+
+# --- Remove from my contacts ------------------------------------------------------
+
+
+def _remove(member: Member) -> str:
+    return reverse("contacts:contact_remove", kwargs={"member_id": member.pk})
+
+
+def test_the_owner_removes_the_member_from_their_contacts_after_confirming(world: World) -> None:
+    member = world.member_profile
+    mine = world.consultant_same
+    contact_add(consultant=mine.consultant, member=member, added_by=mine, basis="event")
+    # Another consultant's link to the same member is not touched.
+    contact_add(consultant=world.lead_same.consultant, member=member, added_by=None, basis="event")
+    client = _client(mine)
+    assert _remove(member) in client.get(_detail(member)).content.decode()
+    # GET shows the confirmation and changes nothing.
+    page = client.get(_remove(member)).content.decode()
+    assert "Confirmer le retrait de mes contacts" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert Contact.objects.filter(consultant=mine.consultant, member=member).exists()
+    response = client.post(_remove(member))
+    assert response.status_code == 302
+    assert response["Location"].startswith(_detail(member))
+    assert not Contact.objects.filter(consultant=mine.consultant, member=member).exists()
+    assert Contact.objects.filter(consultant=world.lead_same.consultant, member=member).exists()
+    assert Member.objects.filter(pk=member.pk).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "retiré·e de vos contacts" in page
+    assert "Ajouter à mes contacts" in page
+    change = ProfileAccess.objects.filter(member=member, actor=mine, action=ProfileAction.CHANGE).get()
+    assert change.detail == "Retrait des contacts"
+
+
+def test_the_csrf_token_is_required(world: World) -> None:
+    member = world.member_profile
+    contact_add(consultant=world.consultant_same.consultant, member=member, added_by=None, basis="event")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.consultant_same)
+    assert client.post(_remove(member)).status_code == 403
+    assert Contact.objects.filter(member=member).exists()
+
+
+def test_a_consultant_cannot_remove_someone_elses_contact(world: World) -> None:
+    member = world.member_profile
+    contact_add(consultant=world.consultant_same.consultant, member=member, added_by=None, basis="event")
+    colleague = ConsultantFactory(user__email="collegue.idf@exemple.fr", delegation=world.home).user
+    # Same delegation: the page is visible, but the colleague has no link of their own to remove.
+    response = _client(colleague).post(_remove(member), follow=True)
+    assert "pas dans vos contacts" in response.content.decode()
+    # Another delegation: the member does not exist for them.
+    assert _client(world.consultant_other).post(_remove(member)).status_code == 404
+    # National team: reads, never acts as a consultant; it has no contact of its own to remove.
+    response = _client(world.national).post(_remove(member), follow=True)
+    assert "pas dans vos contacts" in response.content.decode()
+    assert Contact.objects.filter(consultant=world.consultant_same.consultant, member=member).exists()
+    assert not ProfileAccess.objects.filter(action=ProfileAction.CHANGE).exists()
+
+
+def test_removing_a_contact_of_another_delegation_returns_to_the_contact_list(world: World) -> None:
+    lyon = _lyon_member()
+    mine = world.consultant_same
+    contact_add(consultant=mine.consultant, member=lyon, added_by=mine, basis="event")
+    client = _client(mine)
+    assert "vous ne pourrez plus consulter sa fiche" in client.get(_remove(lyon)).content.decode()
+    response = client.post(_remove(lyon))
+    assert response["Location"] == reverse("contacts:list")
+    assert client.get(_detail(lyon)).status_code == 404
+    assert Member.objects.filter(pk=lyon.pk).exists()

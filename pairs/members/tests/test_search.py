@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pairs.accounts.models import User
 from pairs.contacts.models import Contact, ContactBasis
-from pairs.members import views
+from pairs.members import search, views
 from pairs.members.models import Member, Phase, Situation
 from pairs.members.search import member_search_index_rebuild, search_words
 from pairs.members.selectors import MemberSearchFilters, member_search
@@ -119,6 +119,40 @@ def test_consent_filter_keeps_members_whose_latest_record_is_a_grant(
     assert _names(_search(world.national, consent=ConsentKind.RECOMMENDATIONS)) == ["Accorde"]
 
 
+def test_consent_filter_follows_the_privacy_rule_for_every_history(world: World, paris: Departement) -> None:
+    """The consent filter is privacy's rule (the latest record decides, then the latest id)."""
+    from pairs.privacy.selectors import members_with_consent
+
+    wording = ConsentWording.objects.create(kind=ConsentKind.RECOMMENDATIONS, version="test", text="…")
+    other = ConsentWording.objects.create(kind=ConsentKind.STATISTICS, version="test", text="…")
+    histories: dict[str, list[tuple[bool, int]]] = {
+        "Accorde": [(True, 0)],
+        "Retire": [(True, 0), (False, 1)],
+        "Reaccorde": [(True, 0), (False, 1), (True, 2)],
+        # Same instant: the later row (higher id) decides, as in the privacy selector.
+        "Memeinstantretire": [(True, 0), (False, 0)],
+        "Memeinstantaccorde": [(False, 0), (True, 0)],
+        "Jamais": [],
+    }
+    for last_name, history in histories.items():
+        member = _home_member(world, paris, last_name)
+        for granted, micro in history:
+            ConsentRecord.objects.create(
+                member=member, kind=ConsentKind.RECOMMENDATIONS, granted=granted, wording=wording,
+                source=ConsentSource.PROFILE, recorded_at=member.created_at.replace(microsecond=micro),
+            )  # fmt: skip
+    # Another kind granted does not count.
+    statistics_only = _home_member(world, paris, "Autretype")
+    ConsentRecord.objects.create(
+        member=statistics_only, kind=ConsentKind.STATISTICS, granted=True, wording=other,
+        source=ConsentSource.PROFILE, recorded_at=statistics_only.created_at,
+    )  # fmt: skip
+    found = _names(_search(world.national, consent=ConsentKind.RECOMMENDATIONS))
+    assert found == ["Accorde", "Memeinstantaccorde", "Reaccorde"]
+    expected = members_with_consent(kind=ConsentKind.RECOMMENDATIONS).order_by("last_name")
+    assert found == [m.last_name for m in expected]
+
+
 # --- Text search -------------------------------------------------------------------------------
 
 
@@ -207,7 +241,11 @@ def test_list_page_filters_and_counts_once(world: World, engineers: dict[str, Me
     page = response.content.decode()
     assert "3 membres trouvés" in page
     assert "Petit" not in page
-    assert sum("COUNT(" in q["sql"].upper() for q in queries.captured_queries) == 1
+    # The results are counted once (the paginator); the other count is the search's own,
+    # capped one over its index (search.RANK_LIMIT), which never reads the members table.
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert sum('"members_member"' in sql for sql in counts) == 1
+    assert len(counts) == 2
 
 
 def test_pagination_links_keep_the_filters(world: World, paris: Departement) -> None:
@@ -229,7 +267,10 @@ def test_htmx_request_gets_the_results_only(world: World, engineers: dict[str, M
     body = response.content.decode()
     assert "Durand" in body
     assert "<h1>" not in body
-    assert 'hx-swap-oob="true"' in body
+    # The count is swapped into the live region that stays in the page, never replacing it:
+    # a screen reader announces a change of its text, not a new region.
+    assert '<p id="member-count" class="member-count" hx-swap-oob="innerHTML">' in body
+    assert 'role="status"' not in body
     assert "HX-Request" in response["Vary"]
 
 
@@ -266,3 +307,61 @@ def test_the_count_stops_at_the_limit_and_says_so(
     monkeypatch.setattr(views, "COUNT_LIMIT", 10)
     body = client.get(reverse("members:list")).content.decode()
     assert "6 membres trouvés" in body  # five and the world's member
+
+
+def test_the_full_page_has_one_live_count_and_a_results_heading_to_focus(
+    world: World, engineers: dict[str, Member]
+) -> None:
+    body = _client(world.national).get(reverse("members:list"), {"q": "durand"}).content.decode()
+    assert body.count('id="member-count"') == 1
+    assert '<p id="member-count" class="member-count" role="status">' in body
+    assert '<h2 id="member-results-title" tabindex="-1">' in body
+    assert 'data-results-focus="member-results-title"' in body
+    assert "js/results-focus.js" in body
+
+
+# --- Relevance, and its limit --------------------------------------------------------------------
+
+
+@pytest.fixture
+def coaches(world: World, paris: Departement) -> list[Member]:
+    """Three members who mention "coaching", one of them three times."""
+    common = {"situation": Situation.JOB_SEEKER, "phase": Phase.TRANSITION, "departement": paris}
+    members = []
+    for last_name, text in (
+        ("Abel", "Un peu de coaching."),
+        ("Zola", "Coaching, coaching et encore coaching : mon métier."),
+        ("Blanc", "Du coaching d'équipe."),
+    ):
+        member = member_create(
+            first_name="Coach", last_name=last_name, email=f"{last_name}@exemple.fr", **common
+        )
+        members.append(member_update_profile(member=member, offering_text=text))
+    return members
+
+
+def test_a_selective_query_lists_the_most_relevant_first(world: World, coaches: list[Member]) -> None:
+    found = member_search(viewer=world.national, filters=MemberSearchFilters(query="coaching"))
+    assert search.search_is_ranked(queryset=found)
+    assert _names(list(found))[0] == "Zola"  # says it three times
+    page = _client(world.national).get(reverse("members:list"), {"q": "coaching"}).content.decode()
+    assert "les plus pertinents d'abord" in page
+    assert "Membres correspondant à la recherche, par pertinence" in page
+
+
+def test_a_word_in_too_many_profiles_lists_the_matches_by_name(
+    world: World, coaches: list[Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    found = member_search(viewer=world.national, filters=MemberSearchFilters(query="coaching"))
+    assert not search.search_is_ranked(queryset=found)
+    assert not search.search_is_ranked(queryset=found.values_list("pk", flat=True))
+    assert _names(list(found)) == ["Abel", "Blanc", "Zola"]  # the same members, by name
+    page = _client(world.national).get(reverse("members:list"), {"q": "coaching"}).content.decode()
+    assert "3 membres trouvés · classés par nom" in page
+    assert "Membres correspondant à la recherche, par nom" in page
+    # The limit counts every match in the index, whoever looks: the order does not depend on
+    # the viewer's delegation or filters.
+    found = member_search(viewer=world.national, filters=MemberSearchFilters(query="coaching zola"))
+    assert search.search_is_ranked(queryset=found)
+    assert _names(list(found)) == ["Zola"]

@@ -1,4 +1,6 @@
-"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+"""Browser test fixtures, loaded for every test folder by the root conftest.py (one Chromium per session).
+
+Playwright driving Debian's Chromium against pytest-django's live server.
 
 Chromium is started once per session; every test gets a fresh context (cookies,
 storage) and page. Chromium comes from the `chromium` Debian package (`make
