@@ -89,12 +89,19 @@ $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
 	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/bench.txt
 	@touch $@
 
+# Every benchmark prints its figures beside the named baselines of the same run (about 40 minutes in all on
+# an idle 2-core machine). BENCH=search|matching|planning|dashboard runs one of them.
+BENCH ?= search matching planning dashboard
 bench: install $(VENV)/.bench-installed
 	@mkdir -p var/bench
-	@rm -f var/bench/search_members-*.json
-	$(PY) bench/search_members.py
-	$(PY) scripts/with_postgres.py -- $(PY) bench/search_members.py
-	$(PY) bench/search_members.py --report
+	@if [[ " $(BENCH) " == *" search "* ]]; then \
+	  rm -f var/bench/search_members-*.json; \
+	  $(PY) bench/search_members.py && \
+	  $(PY) scripts/with_postgres.py -- $(PY) bench/search_members.py && \
+	  $(PY) bench/search_members.py --report; fi
+	@if [[ " $(BENCH) " == *" matching "* ]]; then $(PY) bench/matching.py --members 300000 --sample 200 --national; fi
+	@if [[ " $(BENCH) " == *" planning "* ]]; then $(PY) bench/planning.py; fi
+	@if [[ " $(BENCH) " == *" dashboard "* ]]; then $(PY) scripts/with_postgres.py -- $(PY) bench/dashboard.py; fi
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --no-header requirements/base.in -o requirements/base.txt

@@ -183,6 +183,12 @@ def _outcome_token(world: World) -> dict[str, Any]:
     return {"token": outcome_token(survey)}
 
 
+def _private_feed(world: World) -> str:
+    from pairs.meetings.models import CalendarFeed
+
+    return CalendarFeed.objects.create(member=world.member_profile, token="jeton-de-test").token
+
+
 def _own_contact(world: World) -> dict[str, Any]:
     from pairs.contacts.services import contact_add
 
@@ -397,10 +403,30 @@ def test_routes_left_out_are_not_html_pages(world: World) -> None:
     kwargs = sample_kwargs(world)
     # Real objects where a file is served, so that a 404 page cannot pass for a file.
     kwargs["imports:errors"] = _import_job("done")(world)
-    member_routes = {"privacy:consent", "privacy:export", "onboarding:start"}
+    kwargs["meetings:ics"] = _rencontre("registered")(world)
+    kwargs["meetings:feed"] = {"token": _private_feed(world)}
+    member_routes = {
+        "privacy:consent",
+        "privacy:export",
+        "onboarding:start",
+        "meetings:register",
+        "meetings:unregister",
+        "recommendations:dismiss",
+        "recommendations:refresh",
+        "coffee:opt_in",
+        "coffee:opt_out",
+        "coffee:outcome",
+        "coffee:share",
+    }
+    national_routes = {"recommendations:weights_activate", "recommendations:batch_run"}
     for name in NOT_PAGES:
         client = Client()
-        client.force_login(world.member if name in member_routes else world.consultant_same)
+        viewer = world.consultant_same
+        if name in member_routes:
+            viewer = world.member
+        elif name in national_routes:
+            viewer = world.national
+        client.force_login(viewer)
         response = client.get(reverse(name, kwargs=kwargs.get(name, {})))
         is_page = response.status_code == 200 and "text/html" in response["Content-Type"]
         assert not is_page, f"{name} renders an HTML page: add it to PAGES."

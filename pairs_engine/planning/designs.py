@@ -1,0 +1,331 @@
+"""Known constructions of repeat-free plans ("perfect cases").
+
+A construction returns rounds of tables of abstract points 0..P−1 (the planner then
+chooses which participant sits on which point). Every result is checked by the planner's
+verification, never trusted.
+
+- Affine plane of order q (q a prime power): q² people, tables of q, up to q + 1 rounds.
+  Points are (x, y) ∈ GF(q)²; round m ≤ q − 1 groups the lines y = g_m·x + b, round q the
+  lines x = c, one more round the lines y = b.
+- Latin square net: s² people, tables of s, up to 3 rounds for any s (rows, columns,
+  symbols of the cyclic Latin square (i + j) mod s).
+- Circle method (round robin): tables of 2, P − 1 rounds (P even) or P rounds with one
+  person sitting out (P odd).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from itertools import product
+
+Schedule = list[list[list[int]]]
+
+
+def _prime_power(q: int) -> tuple[int, int] | None:
+    """(p, k) with q = p**k, p prime; None otherwise."""
+    if q < 2:
+        return None
+    p = next(d for d in range(2, q + 1) if q % d == 0)
+    k, rest = 0, q
+    while rest % p == 0:
+        rest //= p
+        k += 1
+    return (p, k) if rest == 1 else None
+
+
+class GaloisField:
+    """GF(p^k) with elements 0..q−1 (base-p digits = polynomial coefficients)."""
+
+    def __init__(self, q: int) -> None:
+        pk = _prime_power(q)
+        if pk is None:
+            raise ValueError(f"{q} is not a prime power")
+        self.q, (self.p, self.k) = q, pk
+        self.modulus = self._irreducible()
+        self.mul_table = [[self._mul(a, b) for b in range(q)] for a in range(q)]
+        self.add_table = [[self._add(a, b) for b in range(q)] for a in range(q)]
+
+    def _digits(self, a: int) -> list[int]:
+        return [(a // self.p**i) % self.p for i in range(self.k)]
+
+    def _number(self, digits: list[int]) -> int:
+        return sum(d * self.p**i for i, d in enumerate(digits))
+
+    def _add(self, a: int, b: int) -> int:
+        return self._number([(x + y) % self.p for x, y in zip(self._digits(a), self._digits(b), strict=True)])
+
+    def _poly_mod(self, poly: list[int], modulus: list[int]) -> list[int]:
+        poly = poly[:]
+        degree = len(modulus) - 1
+        for i in range(len(poly) - 1, degree - 1, -1):
+            coef = poly[i] % self.p
+            if coef:
+                for j in range(degree + 1):
+                    poly[i - degree + j] = (poly[i - degree + j] - coef * modulus[j]) % self.p
+        return [c % self.p for c in poly[:degree]] + [0] * max(0, degree - len(poly))
+
+    def _irreducible(self) -> list[int]:
+        """A monic polynomial of degree k without roots or factors: found by brute force (q is small)."""
+        if self.k == 1:
+            return [0, 1]
+        for tail in product(range(self.p), repeat=self.k):
+            modulus = [*tail, 1]
+            if modulus[0] == 0:
+                continue
+            # Irreducible iff x^(p^k) ≡ x and the field generated has no smaller subfield: test
+            # directly that no polynomial of degree 1..k//2 divides it.
+            if all(self._remainder_nonzero(modulus, divisor) for divisor in self._monic(self.k // 2)):
+                return modulus
+        raise AssertionError("an irreducible polynomial always exists")
+
+    def _monic(self, max_degree: int) -> list[list[int]]:
+        divisors = []
+        for degree in range(1, max_degree + 1):
+            for tail in product(range(self.p), repeat=degree):
+                divisors.append([*tail, 1])
+        return divisors
+
+    def _remainder_nonzero(self, poly: list[int], divisor: list[int]) -> bool:
+        return any(self._poly_mod(poly, divisor))
+
+    def _mul(self, a: int, b: int) -> int:
+        x, y = self._digits(a), self._digits(b)
+        poly = [0] * (2 * self.k - 1)
+        for i, xi in enumerate(x):
+            for j, yj in enumerate(y):
+                poly[i + j] = (poly[i + j] + xi * yj) % self.p
+        return self._number(self._poly_mod(poly, self.modulus)[: self.k])
+
+
+def affine_plane(q: int, rounds: int) -> Schedule | None:
+    """Up to q + 1 parallel classes of the affine plane AG(2, q); None if q is not a prime power."""
+    if _prime_power(q) is None or rounds > q + 1:
+        return None
+    field = GaloisField(q)
+
+    def point(x: int, y: int) -> int:
+        return x * q + y
+
+    classes: Schedule = []
+    # Vertical and horizontal lines first: they are the Latin-square rows and columns.
+    classes.append([[point(c, y) for y in range(q)] for c in range(q)])
+    classes.append([[point(x, b) for x in range(q)] for b in range(q)])
+    for slope in range(1, q):
+        lines = []
+        for b in range(q):
+            lines.append([point(x, field.add_table[field.mul_table[slope][x]][b]) for x in range(q)])
+        classes.append(lines)
+    return classes[:rounds]
+
+
+def latin_square_net(s: int, rounds: int) -> Schedule | None:
+    """Rows, columns and cyclic symbols of an s×s grid: up to 3 repeat-free rounds for any s."""
+    if rounds > 3:
+        return None
+    rows = [[i * s + j for j in range(s)] for i in range(s)]
+    cols = [[i * s + j for i in range(s)] for j in range(s)]
+    symbols = [[i * s + (k - i) % s for i in range(s)] for k in range(s)]
+    return [rows, cols, symbols][:rounds]
+
+
+def circle_method(people: int, rounds: int) -> Schedule | None:
+    """Round-robin pairs: person 0 stays, the others rotate; with an odd count one sits alone."""
+    n = people + (people % 2)
+    if rounds > n - 1:
+        return None
+    schedule: Schedule = []
+    others = list(range(1, n))
+    for r in range(rounds):
+        ring = others[r:] + others[:r]
+        pairs = [[0, ring[0]]] + [[ring[i], ring[n - 1 - i]] for i in range(1, n // 2)]
+        tables: list[list[int]] = []
+        single: list[list[int]] = []
+        for pair in pairs:
+            real = [p for p in pair if p < people]
+            (tables if len(real) == 2 else single).append(real)
+        schedule.append(tables + single)
+    return schedule
+
+
+def construct(people: int, sizes: tuple[int, ...], rounds: int) -> tuple[Schedule, str] | None:
+    """A repeat-free schedule from a known construction, with its French name; None if none applies."""
+    size = sizes[0]
+    if size == 2 and all(s in (1, 2) for s in sizes):
+        schedule = circle_method(people, rounds)
+        if schedule is not None:
+            return schedule, "méthode du cercle (tournoi toutes rondes)"
+    if people == size * size and all(s == size for s in sizes):
+        schedule = affine_plane(size, rounds)
+        if schedule is not None:
+            return schedule, f"plan affine d'ordre {size}"
+        schedule = latin_square_net(size, rounds)
+        if schedule is not None:
+            return schedule, f"carré latin d'ordre {size}"
+    return None
+
+
+def _orbit_key(p: int, q: int, g: int, moving: int) -> tuple[int, ...] | None:
+    """Orbit of the pair {p, q} under x ↦ x + 1 (mod g) on points (x, c) = c·g + x; None if short."""
+    if p >= moving and q >= moving:
+        return None  # two fixed points: together in every shifted round
+    if p >= moving or q >= moving:
+        fixed, other = (p, q) if p >= moving else (q, p)
+        return (-1, fixed, other // g)
+    c1, x1, c2, x2 = p // g, p % g, q // g, q % g
+    d = (x2 - x1) % g
+    if c1 == c2 and (2 * d) % g == 0:
+        return None  # a shift of g/2 maps the pair onto itself
+    return min((c1, c2, d), (c2, c1, (-d) % g))
+
+
+def cyclic_search(
+    people: int,
+    size: int,
+    rounds: int,
+    rng: random.Random,
+    deadline: float,
+    max_iterations: int | None = None,
+) -> tuple[Schedule, str] | None:
+    """Repeat-free rounds with a cyclic symmetry, found by a small tabu search.
+
+    Points are (x, c) with x ∈ Z_g plus up to one fixed point per table; round j·g + i is
+    base round j shifted by i. The plan is repeat-free exactly when the base rounds never
+    use two pairs of the same orbit (nor a pair whose orbit is shorter than g), so the
+    search works on b = ceil(R / g) base rounds instead of R rounds: a much smaller problem
+    (this is how 8-4-10 — 32 people, 10 rounds, Aguado 2004 — and Kirkman's 5-3-7 fall).
+    """
+    if people % size:
+        return None
+    tables = people // size
+    options = []
+    for g in range(rounds, 1, -1):
+        fixed = people % g
+        base = math.ceil(rounds / g)
+        if fixed <= tables and base <= 3:
+            options.append((base, fixed, g))
+    # Odd g first: no pair is mapped onto itself, so no orbit is short.
+    options.sort(key=lambda o: (o[0], o[2] % 2 == 0, o[1]))
+    options = options[:3]
+    for number, (base, fixed, g) in enumerate(options):
+        moving = people - fixed
+        # The most symmetric option (fewest base rounds) gets half of what is left.
+        share = (deadline - time.monotonic()) / (2 if number < len(options) - 1 else 1)
+        found = _cyclic_tabu(
+            people, size, tables, g, moving, base, rng, time.monotonic() + share, max_iterations
+        )
+        if found is None:
+            continue
+        schedule: Schedule = []
+        for j in range(base):
+            for i in range(g):
+                if len(schedule) == rounds:
+                    break
+                schedule.append(
+                    [
+                        [(p // g) * g + (p % g + i) % g if p < moving else p for p in table]
+                        for table in found[j]
+                    ]
+                )
+        return schedule, f"recherche cyclique (groupe Z_{g}, {base} tour(s) de base)"
+    return None
+
+
+def _cyclic_tabu(
+    people: int,
+    size: int,
+    tables: int,
+    g: int,
+    moving: int,
+    base: int,
+    rng: random.Random,
+    deadline: float,
+    max_iterations: int | None = None,
+) -> list[list[list[int]]] | None:
+    points = list(range(people))
+    fixed_points = list(range(moving, people))
+    rounds = []
+    for _ in range(base):
+        others = [p for p in points if p < moving]
+        rng.shuffle(others)
+        layout: list[list[int]] = [[] for _ in range(tables)]
+        for t, f in enumerate(fixed_points):
+            layout[t].append(f)
+        for p in others:
+            t = min(range(tables), key=lambda k: (len(layout[k]), rng.random()))
+            layout[t].append(p)
+        rounds.append(layout)
+    count: Counter[tuple[int, ...] | None] = Counter()
+
+    def pair_keys(members: list[int], who: int) -> list[tuple[int, ...] | None]:
+        return [_orbit_key(min(who, m), max(who, m), g, moving) for m in members if m != who]
+
+    for layout in rounds:
+        for table in layout:
+            for i, a in enumerate(table):
+                for b in table[i + 1 :]:
+                    count[_orbit_key(min(a, b), max(a, b), g, moving)] += 1
+
+    def cost_of(c: Counter[tuple[int, ...] | None]) -> int:
+        return sum(v - 1 if k is not None else v for k, v in c.items() if v > (0 if k is None else 1))
+
+    cost = cost_of(count)
+    tabu: dict[tuple[int, int, int], int] = {}
+    iteration = 0
+    while cost > 0:
+        if time.monotonic() > deadline or (max_iterations is not None and iteration >= max_iterations):
+            return None
+        iteration += 1
+        best: tuple[int, float, int, int, int, int, int] | None = None
+        for j, layout in enumerate(rounds):
+            where = {p: t for t, table in enumerate(layout) for p in table}
+            for a in range(moving):
+                ta = where[a]
+                keys_a_out = pair_keys(layout[ta], a)
+                for b in range(a + 1, moving):
+                    tb = where[b]
+                    if ta == tb:
+                        continue
+                    removed = keys_a_out + pair_keys(layout[tb], b)
+                    added = pair_keys([m for m in layout[tb] if m != b], a) + pair_keys(
+                        [m for m in layout[ta] if m != a], b
+                    )
+                    delta = 0
+                    change: Counter[tuple[int, ...] | None] = Counter()
+                    for k in removed:
+                        change[k] -= 1
+                    for k in added:
+                        change[k] += 1
+                    for k, dv in change.items():
+                        if dv == 0:
+                            continue
+                        before, after = count[k], count[k] + dv
+                        if k is None:
+                            delta += after - before
+                        else:
+                            delta += max(0, after - 1) - max(0, before - 1)
+                    is_tabu = tabu.get((j, a, tb), 0) > iteration or tabu.get((j, b, ta), 0) > iteration
+                    if is_tabu and cost + delta > 0:
+                        continue
+                    key = (delta, rng.random())
+                    if best is None or key < (best[0], best[1]):
+                        best = (delta, key[1], j, a, b, ta, tb)
+        if best is None:
+            continue
+        _, _, j, a, b, ta, tb = best
+        layout = rounds[j]
+        for k in pair_keys(layout[ta], a) + pair_keys(layout[tb], b):
+            count[k] -= 1
+        layout[ta].remove(a)
+        layout[tb].remove(b)
+        layout[ta].append(b)
+        layout[tb].append(a)
+        for k in pair_keys(layout[tb], a) + pair_keys(layout[ta], b):
+            count[k] += 1
+        cost = cost_of(count)
+        tenure = 3 + rng.randrange(8)
+        tabu[(j, a, ta)] = iteration + tenure
+        tabu[(j, b, tb)] = iteration + tenure
+    return rounds

@@ -1,0 +1,777 @@
+"""1:1 peer-coffee pairing: one round of pairs that maximises the total weight.
+
+API::
+
+    result = pair_round(
+        members=["ana", "bob", ...],
+        candidates={"ana": [("bob", 0.82), ("eve", 0.71), ...], ...},  # top-k partners, or a dense matrix
+        past_pairs={("ana", "eve"), ...},                               # never paired again
+        odd="trio",                                                     # or "priority"
+        time_budget=10.0,
+    )
+    result.pairs, result.trios, result.priority     # who meets whom; who waits (first next round)
+    result.total_weight, result.upper_bound, result.gap, result.exact
+
+How (see docs/algorithms/planning.md):
+
+1. The candidate lists become one sparse graph: an edge per candidate pair (the heavier
+   weight if both sides list each other), without past pairs and without weights ≤ 0.
+2. Upper bound: the bipartite relaxation — every member once as "left" and once as
+   "right", each edge both ways, a zero-weight self edge for "unpaired" — solved exactly by
+   scipy's sparse LAPJV (``min_weight_full_bipartite_matching``). Half its value is the
+   value of the fractional matching LP, an upper bound on any matching. Above
+   ``relaxation_limit`` members (it grows faster than linearly), a dual-feasible bound is used
+   instead: y_v = half the best weight at v, then lowered by halves of the slack (Jacobi
+   steps that stay feasible: y_u + y_v ≥ w_uv for every edge).
+3. Matching: the relaxation's 2-cycles are pairs; its longer cycles are cut into the best
+   alternating pairs (dynamic programming on the cycle); then greedy completion and
+   improving moves (a free member takes over a partner, two pairs exchange partners).
+4. Exact: when the matching reaches the bound it is proven optimal; otherwise, when the
+   graph is small enough (``exact_limit`` edges), an integer program (HiGHS through
+   ``scipy.optimize.milp``) on the connected components that are not yet proven solves it
+   to optimality within the time budget. The result says ``exact`` only when proven, and
+   always reports ``gap = upper_bound − total_weight ≥ 0``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp  # type: ignore[import-untyped]
+from numpy.typing import NDArray
+from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import (  # type: ignore[import-untyped]
+    connected_components,
+    min_weight_full_bipartite_matching,
+)
+
+from pairs_engine.planning.types import Id, PlanningError
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+__all__ = ["Matching", "PairingResult", "match_arrays", "pair_round", "simulate_rounds"]
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Index-level result of :func:`match_arrays`: ``mate[v]`` is v's partner or −1."""
+
+    mate: IntArray
+    weight: float
+    upper_bound: float
+    exact: bool
+    method: str
+
+    @property
+    def gap(self) -> float:
+        return max(0.0, self.upper_bound - self.weight)
+
+
+@dataclass(frozen=True)
+class PairingResult:
+    pairs: tuple[tuple[Id, Id], ...]
+    trios: tuple[tuple[Id, Id, Id], ...]  # (newcomer, a, b): the pair (a, b) plus the odd member
+    priority: tuple[Id, ...]  # unpaired this round: to be served first next round
+    total_weight: float  # sum of pair weights (trio extra links not included)
+    upper_bound: float  # ≥ the best possible sum of pair weights
+    exact: bool  # True only when the pairs are proven optimal
+    method: str
+    reason: str | None = None  # why the result is empty, in French
+    notes: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> float:
+        return max(0.0, self.upper_bound - self.total_weight)
+
+    @property
+    def relative_gap(self) -> float:
+        return self.gap / self.upper_bound if self.upper_bound > 0 else 0.0
+
+    def met_pairs(self) -> set[frozenset[Id]]:
+        """Every pair that meets this round (trio members meet each other)."""
+        met = {frozenset(pair) for pair in self.pairs}
+        for newcomer, a, b in self.trios:
+            met |= {frozenset((newcomer, a)), frozenset((newcomer, b))}
+        return met
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def _clean_edges(n: int, u: IntArray, v: IntArray, w: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Undirected simple edges u < v with the heavier weight of duplicates, positive weights only."""
+    keep = (u != v) & (w > 0)
+    u, v, w = u[keep], v[keep], w[keep]
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    key = lo * n + hi
+    order = np.lexsort((-w, key))
+    key, w = key[order], w[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, w = key[first], w[first]
+    return (key // n).astype(np.int64), (key % n).astype(np.int64), w.astype(np.float64)
+
+
+class _Graph:
+    def __init__(self, n: int, u: IntArray, v: IntArray, w: FloatArray) -> None:
+        self.n, self.u, self.v, self.w = n, u, v, w
+        self.key = u * n + v  # sorted, by construction of _clean_edges
+        ends = np.concatenate([u, v])
+        order = np.argsort(ends, kind="stable")
+        self.ends = ends[order]
+        self.other = np.concatenate([v, u])[order]
+        self.ew = np.concatenate([w, w])[order]
+        self.start = np.searchsorted(self.ends, np.arange(n + 1))
+
+    def weight(self, a: IntArray, b: IntArray) -> FloatArray:
+        """Weights of edges (a, b); 0 where there is no edge."""
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        key = lo * self.n + hi
+        pos = np.searchsorted(self.key, key)
+        pos = np.minimum(pos, max(0, self.key.size - 1))
+        found = (self.key.size > 0) & (self.key[pos] == key) if self.key.size else np.zeros(key.shape, bool)
+        return np.where(found, self.w[pos] if self.key.size else 0.0, 0.0)
+
+
+def _matching_weight(graph: _Graph, mate: IntArray) -> float:
+    a = np.flatnonzero(mate > np.arange(graph.n))
+    return float(graph.weight(a, mate[a]).sum())
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def _relaxation(graph: _Graph) -> tuple[float, IntArray]:
+    """Exact bipartite relaxation: (half its value = LP bound, the permutation it chose)."""
+    n = graph.n
+    if graph.w.size == 0:
+        return 0.0, np.arange(n, dtype=np.int64)
+    big = float(graph.w.max()) + 1.0
+    rows = np.concatenate([graph.u, graph.v, np.arange(n)])
+    cols = np.concatenate([graph.v, graph.u, np.arange(n)])
+    cost = np.concatenate([big - graph.w, big - graph.w, np.full(n, big)])
+    matrix = sp.csr_matrix((cost, (rows, cols)), shape=(n, n))
+    left, right = min_weight_full_bipartite_matching(matrix)
+    perm = np.empty(n, dtype=np.int64)
+    perm[left] = right
+    value = float(graph.weight(np.arange(n), perm).sum())  # self edges weigh 0
+    return value / 2.0, perm
+
+
+def _dual_bound(graph: _Graph, mate: IntArray | None = None, iterations: int = 200) -> float:
+    """A feasible dual of the matching LP (y ≥ 0, y_u + y_v ≥ w_uv): its sum bounds any matching.
+
+    Two starts, the smaller bound wins: the star start (y_v = half the best weight at v) and,
+    given a matching, the complementary-slackness start (y = half the pair's weight for paired
+    members, 0 for free ones, then every uncovered edge covered by raising both ends by half of
+    its shortfall). Each is then lowered by Jacobi steps that keep every edge covered.
+    """
+    n = graph.n
+    if graph.w.size == 0:
+        return 0.0
+    star = np.zeros(n)
+    np.maximum.at(star, graph.ends, graph.ew)
+    starts = [star / 2.0]
+    if mate is not None:
+        y = np.zeros(n)
+        paired = mate >= 0
+        y[paired] = graph.weight(np.flatnonzero(paired), mate[paired]) / 2.0
+        short = np.maximum(graph.ew - y[graph.ends] - y[graph.other], 0.0)
+        raise_by = np.zeros(n)
+        np.maximum.at(raise_by, graph.ends, short / 2.0)
+        starts.append(y + raise_by)
+    return min(_descend(graph, y0, iterations) for y0 in starts)
+
+
+def _descend(graph: _Graph, y: FloatArray, iterations: int) -> float:
+    n = graph.n
+    has = np.diff(graph.start) > 0
+    starts = graph.start[:-1][has]
+    best = float(y.sum())
+    for _ in range(iterations):
+        reduced = y[graph.ends] + y[graph.other] - graph.ew
+        slack = np.full(n, np.inf)
+        slack[has] = np.minimum.reduceat(reduced, starts)
+        slack = np.minimum(slack, 2.0 * y)
+        # Lowering both ends of an edge by half their own slack keeps the edge covered.
+        y = y - slack / 2.0
+        total = float(y.sum())
+        if best - total <= 1e-12 * max(1.0, best):
+            break
+        best = total
+    # Guard against rounding: cover any edge left short by a hair.
+    short = np.maximum(graph.w - y[graph.u] - y[graph.v], 0.0)
+    np.add.at(y, graph.u, short)
+    return float(y.sum())
+
+
+# --------------------------------------------------------------------------- primal
+
+
+def _cycles_to_matching(graph: _Graph, perm: IntArray) -> IntArray:
+    n = graph.n
+    mate = np.full(n, -1, dtype=np.int64)
+    idx = np.arange(n)
+    two = (perm[perm] == idx) & (perm != idx)
+    mate[two] = perm[two]
+    seen = two | (perm == idx)
+    for start in np.flatnonzero(~seen):
+        if seen[start]:
+            continue
+        cycle = [int(start)]
+        seen[start] = True
+        nxt = int(perm[start])
+        while nxt != start:
+            cycle.append(nxt)
+            seen[nxt] = True
+            nxt = int(perm[nxt])
+        c = np.array(cycle, dtype=np.int64)
+        weights = graph.weight(c, np.roll(c, -1))  # edge i joins c[i] and c[i+1]
+        # Best set of non-adjacent edges on a cycle: try "edge 0 unused" and "edge last unused".
+        best_pick: list[int] = []
+        best_value = -1.0
+        for skip in (0, len(c) - 1):
+            order = [i for i in range(len(c)) if i != skip]
+            take, leave = 0.0, 0.0
+            take_set: list[int] = []
+            leave_set: list[int] = []
+            prev = -2
+            for i in order:
+                if i != prev + 1:  # the path restarts (only at the skipped edge)
+                    leave, leave_set = max((take, take_set), (leave, leave_set), key=lambda t: t[0])
+                    take, take_set = leave, leave_set
+                new_take = leave + float(weights[i])
+                new_leave, new_leave_set = max((take, take_set), (leave, leave_set), key=lambda t: t[0])
+                take, take_set = new_take, [*leave_set, i]
+                leave, leave_set = new_leave, new_leave_set
+                prev = i
+            value, chosen = max((take, take_set), (leave, leave_set), key=lambda t: t[0])
+            if value > best_value:
+                best_value, best_pick = value, chosen
+        for i in best_pick:
+            a, b = int(c[i]), int(c[(i + 1) % len(c)])
+            mate[a], mate[b] = b, a
+    return mate
+
+
+def _greedy_complete(graph: _Graph, mate: IntArray) -> IntArray:
+    """Add edges between free members, heaviest first (locally dominant edges, vectorised)."""
+    mate = mate.copy()
+    alive = (mate[graph.u] < 0) & (mate[graph.v] < 0)
+    while alive.any():
+        eu, ev, ew = graph.u[alive], graph.v[alive], graph.w[alive]
+        ids = np.flatnonzero(alive)
+        order = np.lexsort((ids, -ew))
+        ends = np.concatenate([eu[order], ev[order]])
+        edge = np.concatenate([ids[order], ids[order]])
+        rank = np.concatenate([np.arange(order.size), np.arange(order.size)])
+        by = np.lexsort((rank, ends))
+        first = np.ones(by.size, dtype=bool)
+        first[1:] = ends[by][1:] != ends[by][:-1]
+        best_of = np.full(graph.n, -1, dtype=np.int64)
+        best_of[ends[by][first]] = edge[by][first]
+        chosen = ids[(best_of[graph.u[ids]] == ids) & (best_of[graph.v[ids]] == ids)]
+        mate[graph.u[chosen]] = graph.v[chosen]
+        mate[graph.v[chosen]] = graph.u[chosen]
+        alive = (mate[graph.u] < 0) & (mate[graph.v] < 0)
+    return mate
+
+
+def _improve(graph: _Graph, mate: IntArray, deadline: float, rounds: int = 30) -> IntArray:
+    """Improving moves, applied in non-overlapping batches until none pays.
+
+    - exchange: pairs (a, b), (c, d) with edges a–c and b–d become (a, c), (b, d);
+    - takeover: free u with edge u–a, a paired with b: (u, a) replaces (a, b), and b takes
+      its best free neighbour if any.
+    """
+    mate = mate.copy()
+    n = graph.n
+    for _ in range(rounds):
+        if time.monotonic() > deadline:
+            break
+        changed = False
+        # exchange
+        x, y = graph.u, graph.v
+        both = (mate[x] >= 0) & (mate[y] >= 0) & (mate[x] != y)
+        x, y = x[both], y[both]
+        mx, my = mate[x], mate[y]
+        gain = graph.weight(x, y) + graph.weight(mx, my) - graph.weight(x, mx) - graph.weight(y, my)
+        ok = (gain > 1e-12) & (graph.weight(mx, my) > 0) & (mx != y)
+        changed |= _apply(mate, x[ok], y[ok], mx[ok], my[ok], gain[ok], n)
+        # takeover
+        free = mate < 0
+        best_free = np.full(n, -1, dtype=np.int64)
+        best_free_w = np.zeros(n)
+        sel = free[graph.other]
+        if sel.any():
+            ends, other, ew = graph.ends[sel], graph.other[sel], graph.ew[sel]
+            order = np.lexsort((-ew, ends))
+            first = np.ones(order.size, dtype=bool)
+            first[1:] = ends[order][1:] != ends[order][:-1]
+            best_free[ends[order][first]] = other[order][first]
+            best_free_w[ends[order][first]] = ew[order][first]
+        a_side = graph.ends
+        u_side = graph.other
+        cand = free[u_side] & (mate[a_side] >= 0)
+        if cand.any():
+            a, u, w_ua = a_side[cand], u_side[cand], graph.ew[cand]
+            b = mate[a]
+            v = best_free[b]
+            w_bv = np.where((v >= 0) & (v != u), best_free_w[b], 0.0)
+            v = np.where((v >= 0) & (v != u), v, -1)
+            gain = w_ua + w_bv - graph.weight(a, b)
+            ok = gain > 1e-12
+            changed |= _apply_takeover(mate, u[ok], a[ok], b[ok], v[ok], gain[ok], n)
+        if not changed:
+            break
+    return mate
+
+
+def _apply(
+    mate: IntArray, a: IntArray, c: IntArray, b: IntArray, d: IntArray, gain: FloatArray, n: int
+) -> bool:
+    """Pairs (a, b), (c, d) → (a, c), (b, d), best gains first, no member in two moves."""
+    used = np.zeros(n, dtype=bool)
+    done = False
+    for i in np.argsort(-gain, kind="stable"):
+        quad = (int(a[i]), int(b[i]), int(c[i]), int(d[i]))
+        if any(used[q] for q in quad) or mate[quad[0]] != quad[1] or mate[quad[2]] != quad[3]:
+            continue
+        for q in quad:
+            used[q] = True
+        mate[quad[0]], mate[quad[2]] = quad[2], quad[0]
+        mate[quad[1]], mate[quad[3]] = quad[3], quad[1]
+        done = True
+    return done
+
+
+def _apply_takeover(
+    mate: IntArray, u: IntArray, a: IntArray, b: IntArray, v: IntArray, gain: FloatArray, n: int
+) -> bool:
+    used = np.zeros(n, dtype=bool)
+    done = False
+    for i in np.argsort(-gain, kind="stable"):
+        ui, ai, bi, vi = int(u[i]), int(a[i]), int(b[i]), int(v[i])
+        touched = [ui, ai, bi] + ([vi] if vi >= 0 else [])
+        if any(used[t] for t in touched) or mate[ai] != bi or mate[ui] >= 0 or (vi >= 0 and mate[vi] >= 0):
+            continue
+        for t in touched:
+            used[t] = True
+        mate[ui], mate[ai] = ai, ui
+        mate[bi] = -1
+        if vi >= 0:
+            mate[bi], mate[vi] = vi, bi
+        done = True
+    return done
+
+
+def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
+    """Weighted alternating paths from free members, found level by level (vectorised).
+
+    A path u – a1 = b1 – a2 = b2 … starts at a free u, takes new edges (u, a1), (b1, a2)…
+    and drops the pairs (a1, b1)…; it ends with b_d left free or paired with a free v.
+    Paths that revisit a member are skipped; the best disjoint ones are applied.
+    """
+    n = graph.n
+    idx = np.arange(n)
+    matched_w = np.zeros(n)
+    has = mate >= 0
+    matched_w[has] = graph.weight(idx[has], mate[has])
+    free = ~has
+    levels_g = [np.where(free, 0.0, -np.inf)]
+    levels_x: list[IntArray] = [np.full(n, -1, dtype=np.int64)]
+    levels_a: list[IntArray] = [np.full(n, -1, dtype=np.int64)]
+    levels_o: list[IntArray] = [np.where(free, idx, -1)]  # the free member each path starts from
+    x_all, a_all, w_all = graph.ends, graph.other, graph.ew
+    for _ in range(depth):
+        g = levels_g[-1]
+        # Only the edges of members that paths reach (CSR slices gathered at once).
+        active = np.flatnonzero(np.isfinite(g))
+        lengths = graph.start[active + 1] - graph.start[active]
+        offsets = np.repeat(graph.start[active] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        edge_ids = offsets + np.arange(int(lengths.sum()))
+        xs, as_, ws = x_all[edge_ids], a_all[edge_ids], w_all[edge_ids]
+        ok = (mate[as_] >= 0) & (mate[as_] != xs)
+        x, a, wx = xs[ok], as_[ok], ws[ok]
+        b = mate[a]
+        cand = g[x] + wx - matched_w[a]
+        new_g = np.full(n, -np.inf)
+        new_x = np.full(n, -1, dtype=np.int64)
+        new_a = np.full(n, -1, dtype=np.int64)
+        new_o = np.full(n, -1, dtype=np.int64)
+        if cand.size:
+            order = np.lexsort((-cand, b))
+            first = np.ones(order.size, dtype=bool)
+            first[1:] = b[order][1:] != b[order][:-1]
+            pick = order[first]
+            new_g[b[pick]] = cand[pick]
+            new_x[b[pick]] = x[pick]
+            new_a[b[pick]] = a[pick]
+            new_o[b[pick]] = levels_o[-1][x[pick]]
+        levels_o.append(new_o)
+        levels_g.append(new_g)
+        levels_x.append(new_x)
+        levels_a.append(new_a)
+        if not np.isfinite(new_g).any():
+            break
+    # Best free neighbour of every member, to close a path.
+    best_free = np.full(n, -1, dtype=np.int64)
+    best_free_w = np.zeros(n)
+    sel = free[graph.other]
+    if sel.any():
+        ends, other, ew = graph.ends[sel], graph.other[sel], graph.ew[sel]
+        order = np.lexsort((-ew, ends))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = ends[order][1:] != ends[order][:-1]
+        best_free[ends[order][first]] = other[order][first]
+        best_free_w[ends[order][first]] = ew[order][first]
+    gains, depths, ends_all, origins = [], [], [], []
+    for d in range(1, len(levels_g)):
+        g = levels_g[d]
+        ends_d = np.flatnonzero(np.isfinite(g))
+        close = g[ends_d] + np.where(best_free[ends_d] >= 0, best_free_w[ends_d], 0.0)
+        good = close > 1e-12
+        gains.append(close[good])
+        depths.append(np.full(int(good.sum()), d, dtype=np.int64))
+        ends_all.append(ends_d[good])
+        origins.append(levels_o[d][ends_d[good]])
+    if not gains:
+        return False
+    gain_arr = np.concatenate(gains)
+    depth_arr = np.concatenate(depths)
+    end_arr = np.concatenate(ends_all)
+    origin_arr = np.concatenate(origins)
+    # Every candidate path, best first; on big graphs only a few per starting member (its best
+    # ones: the best may revisit a member) so that the Python loop stays short.
+    order = np.lexsort((-gain_arr, origin_arr))
+    sorted_origin = origin_arr[order]
+    group_start = np.flatnonzero(np.concatenate([[True], sorted_origin[1:] != sorted_origin[:-1]]))
+    rank = np.arange(order.size) - np.repeat(group_start, np.diff(np.append(group_start, order.size)))
+    keep = order[rank < 6] if order.size > 200_000 else order
+    keep = keep[np.argsort(-gain_arr[keep], kind="stable")]
+    options = list(
+        zip(gain_arr[keep].tolist(), depth_arr[keep].tolist(), end_arr[keep].tolist(), strict=True)
+    )
+    used = np.zeros(n, dtype=bool)
+    changed = False
+    for _, d, end in options:
+        path_b = [end]
+        path_a = []
+        b = end
+        for level in range(d, 0, -1):
+            path_a.append(int(levels_a[level][b]))
+            b = int(levels_x[level][b])
+            path_b.append(b)
+        members = path_b + path_a
+        closing = int(best_free[end])
+        if closing in members:
+            closing = -1
+        if closing >= 0:
+            members.append(closing)
+        if len(set(members)) != len(members) or used[members].any():
+            continue
+        # Still valid? each a_k must still be paired with b_k, the start still free.
+        path_b.reverse()
+        path_a.reverse()  # path_b[0] = u (free), path_a[k] pairs with path_b[k + 1]
+        if mate[path_b[0]] >= 0 or any(mate[path_a[k]] != path_b[k + 1] for k in range(d)):
+            continue
+        if closing >= 0 and mate[closing] >= 0:
+            closing = -1
+        before = sum(float(matched_w[a]) for a in path_a)
+        after = float(graph.weight(np.array(path_b[:-1]), np.array(path_a)).sum())
+        if closing >= 0:
+            after += float(graph.weight(np.array([end]), np.array([closing]))[0])
+        if after <= before + 1e-12:
+            continue
+        used[members] = True
+        for k in range(d):
+            mate[path_b[k]], mate[path_a[k]] = path_a[k], path_b[k]
+        mate[end] = -1
+        if closing >= 0:
+            mate[end], mate[closing] = closing, end
+        changed = True
+    return changed
+
+
+# --------------------------------------------------------------------------- exact
+
+
+def _milp_components(
+    graph: _Graph, mate: IntArray, nodes: IntArray, deadline: float
+) -> tuple[IntArray, bool]:
+    """Solve max-weight matching exactly on the subgraph induced by ``nodes`` (whole components)."""
+    inside = np.zeros(graph.n, dtype=bool)
+    inside[nodes] = True
+    sel = inside[graph.u] & inside[graph.v]
+    eu, ev, ew = graph.u[sel], graph.v[sel], graph.w[sel]
+    m = ew.size
+    if m == 0:
+        return mate, True
+    remaining = deadline - time.monotonic()
+    if remaining <= 0.05:
+        return mate, False
+    matrix = sp.csc_matrix(
+        (np.ones(2 * m), (np.concatenate([eu, ev]), np.concatenate([np.arange(m), np.arange(m)]))),
+        shape=(graph.n, m),
+    )
+    result = milp(
+        -ew,
+        constraints=LinearConstraint(matrix, 0, 1),
+        integrality=np.ones(m),
+        bounds=Bounds(0, 1),
+        options={"time_limit": remaining, "disp": False},
+    )
+    if result.x is None:
+        return mate, False
+    chosen = result.x > 0.5
+    candidate = mate.copy()
+    candidate[nodes] = -1
+    candidate[eu[chosen]] = ev[chosen]
+    candidate[ev[chosen]] = eu[chosen]
+    old = _matching_weight(graph, mate)
+    new = _matching_weight(graph, candidate)
+    return (candidate if new >= old else mate), bool(result.status == 0)
+
+
+def match_arrays(
+    n: int,
+    u: IntArray,
+    v: IntArray,
+    w: FloatArray,
+    *,
+    time_budget: float = 10.0,
+    relaxation_limit: int = 40_000,
+    exact_limit: int = 8_000,
+) -> Matching:
+    """Maximum-weight matching on indices 0..n−1 with edges (u[i], v[i], w[i]); certified gap."""
+    deadline = time.monotonic() + time_budget
+    u, v, w = _clean_edges(
+        n, np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=np.float64)
+    )
+    graph = _Graph(n, u, v, w)
+    if n <= relaxation_limit:
+        bound, perm = _relaxation(graph)
+        mate = _cycles_to_matching(graph, perm)
+        method = "relaxation bipartie exacte (LAPJV creux)"
+    else:
+        bound = math.inf  # computed below from the matching
+        mate = np.full(n, -1, dtype=np.int64)
+        method = "borne duale (descente de Jacobi)"
+    mate = _greedy_complete(graph, mate)
+    last = 0.0
+    for _ in range(20):
+        started = time.monotonic()
+        # Stop before a pass that would likely overrun the budget.
+        if started > deadline or started + last > deadline:
+            break
+        mate = _improve(graph, mate, deadline)
+        if not _augment(graph, mate, depth=8 if n <= 50_000 else 4):
+            break
+        last = time.monotonic() - started
+    mate = _greedy_complete(graph, mate)
+    weight = _matching_weight(graph, mate)
+    if math.isinf(bound):
+        bound = _dual_bound(graph, mate)
+    tolerance = 1e-9 * max(1.0, bound)
+    exact = weight >= bound - tolerance
+    if not exact and w.size <= exact_limit:
+        # Only the components where the bound is not met need the integer program.
+        _, label = connected_components(
+            sp.coo_matrix((np.ones(w.size), (u, v)), shape=(n, n)), directed=False
+        )
+        nodes = np.arange(n)
+        open_components = _open_components(graph, mate, label, perm if n <= relaxation_limit else None)
+        todo = nodes[np.isin(label, open_components)]
+        mate, solved = _milp_components(graph, mate, todo, deadline)
+        weight = _matching_weight(graph, mate)
+        if solved:
+            exact = True
+            bound = weight
+            method += " + programme en nombres entiers (HiGHS) sur les composantes non prouvées"
+    return Matching(mate=mate, weight=weight, upper_bound=max(bound, weight), exact=exact, method=method)
+
+
+def _open_components(graph: _Graph, mate: IntArray, label: IntArray, perm: IntArray | None) -> IntArray:
+    if perm is None:
+        return np.unique(label)
+    # A component whose relaxation was integral and whose matching is exactly it is optimal.
+    idx = np.arange(graph.n)
+    integral = perm[perm] == idx
+    agrees = np.where(perm == idx, mate < 0, mate == perm)
+    bad = ~(integral & agrees)
+    return np.unique(label[bad])
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def _edges_from(
+    members: Sequence[Id],
+    candidates: Mapping[Id, Iterable[tuple[Id, float]]] | object,
+    past_pairs: Collection[tuple[Id, Id]],
+) -> tuple[IntArray, IntArray, FloatArray]:
+    where = {m: i for i, m in enumerate(members)}
+    us: list[int] = []
+    vs: list[int] = []
+    ws: list[float] = []
+    if isinstance(candidates, Mapping):
+        for a, partners in candidates.items():
+            if a not in where:
+                continue
+            for b, weight in partners:
+                if b in where:
+                    us.append(where[a])
+                    vs.append(where[b])
+                    ws.append(float(weight))
+        w = np.array(ws, dtype=np.float64)
+        u = np.array(us, dtype=np.int64)
+        v = np.array(vs, dtype=np.int64)
+    else:
+        dense = np.asarray(candidates, dtype=np.float64)
+        if dense.shape != (len(members), len(members)):
+            raise PlanningError(
+                f"La matrice des poids doit être {len(members)}×{len(members)} (reçu : {dense.shape})."
+            )
+        u, v = np.nonzero(np.triu(dense, 1) + np.triu(dense.T, 1))
+        u, v = u.astype(np.int64), v.astype(np.int64)
+        w = np.maximum(dense[u, v], dense[v, u])
+    if not np.isfinite(w).all():
+        raise PlanningError("Les poids des binômes contiennent des valeurs manquantes ou infinies (NaN).")
+    if (w < 0).any():
+        raise PlanningError("Les poids des binômes doivent être positifs ou nuls.")
+    n = len(members)
+    if past_pairs and u.size:
+        past = {
+            min(where[a], where[b]) * n + max(where[a], where[b])
+            for a, b in past_pairs
+            if a in where and b in where
+        }
+        key = np.minimum(u, v) * n + np.maximum(u, v)
+        keep = ~np.isin(key, np.fromiter(past, dtype=np.int64, count=len(past)))
+        u, v, w = u[keep], v[keep], w[keep]
+    return u, v, w
+
+
+def pair_round(
+    *,
+    members: Sequence[Id],
+    candidates: Mapping[Id, Iterable[tuple[Id, float]]] | object,
+    past_pairs: Collection[tuple[Id, Id]] = (),
+    odd: Literal["trio", "priority"] = "trio",
+    time_budget: float = 10.0,
+    relaxation_limit: int = 40_000,
+    exact_limit: int = 8_000,
+) -> PairingResult:
+    """One round of 1:1 pairs; see the module docstring. Past pairs never meet again.
+
+    Members left without a partner (the odd one, or those whose candidates are all taken
+    or already met) either join the pair that gains most from them as a trio — the pair
+    (a, b) maximising w(x, a) + w(x, b), both links new — or, with ``odd="priority"`` or when no
+    pair gains, are listed in ``priority`` to be served first next round.
+    """
+    people = list(members)
+    if len(set(people)) != len(people):
+        raise PlanningError("Un membre figure deux fois dans la liste.")
+    if len(people) < 2:
+        return PairingResult(
+            (),
+            (),
+            tuple(people),
+            0.0,
+            0.0,
+            True,
+            "aucun",
+            reason="Il faut au moins deux membres pour former un binôme.",
+        )
+    u, v, w = _edges_from(people, candidates, past_pairs)
+    n = len(people)
+    result = match_arrays(
+        n, u, v, w, time_budget=time_budget, relaxation_limit=relaxation_limit, exact_limit=exact_limit
+    )
+    mate = result.mate
+    pairs = [(people[a], people[int(mate[a])]) for a in range(n) if mate[a] > a]
+    free = [a for a in range(n) if mate[a] < 0]
+    trios: list[tuple[Id, Id, Id]] = []
+    priority: list[Id] = []
+    notes: list[str] = []
+    if free and odd == "trio":
+        graph = _Graph(n, *_clean_edges(n, u, v, w))
+        taken: set[int] = set()
+        for x in sorted(free, key=lambda f: -float(graph.ew[graph.start[f] : graph.start[f + 1]].sum())):
+            best, best_gain = None, 0.0
+            for a in {int(o) for o in graph.other[graph.start[x] : graph.start[x + 1]]}:
+                b = int(mate[a])
+                if b < 0 or a in taken:
+                    continue
+                # Both new links must be allowed: an edge (not a past pair) or at least not a past pair.
+                w_xb = float(graph.weight(np.array([x]), np.array([b]))[0])
+                if w_xb <= 0:
+                    continue
+                gain = float(graph.weight(np.array([x]), np.array([a]))[0]) + w_xb
+                if gain > best_gain:
+                    best, best_gain = (a, b), gain
+            if best is None:
+                priority.append(people[x])
+                continue
+            a, b = best
+            taken |= {a, b}
+            trios.append((people[x], people[a], people[b]))
+            notes.append(
+                f"{people[x]!r} rejoint {people[a]!r} et {people[b]!r} en trio : le binôme où sa venue ajoute le plus de poids ({best_gain:.3f})."
+            )
+        if priority:
+            notes.append(
+                "Sans binôme ce tour-ci (prioritaires au prochain) : aucun binôme ne gagne à les accueillir."
+            )
+    else:
+        priority = [people[a] for a in free]
+    return PairingResult(
+        pairs=tuple(pairs),
+        trios=tuple(trios),
+        priority=tuple(priority),
+        total_weight=result.weight,
+        upper_bound=result.upper_bound,
+        exact=result.exact,
+        method=result.method,
+        notes=tuple(notes),
+    )
+
+
+def simulate_rounds(
+    *,
+    members: Sequence[Id],
+    candidates: Mapping[Id, Iterable[tuple[Id, float]]] | object,
+    rounds: int = 12,
+    past_pairs: Collection[tuple[Id, Id]] = (),
+    odd: Literal["trio", "priority"] = "trio",
+    time_budget: float = 10.0,
+    exact_limit: int = 8_000,
+) -> tuple[list[PairingResult], int]:
+    """Run ``rounds`` monthly rounds, each adding its pairs to the past; returns results and repeats seen."""
+    past: set[tuple[Id, Id]] = set(past_pairs)
+    seen: set[frozenset[Id]] = {frozenset(p) for p in past_pairs}
+    results = []
+    repeats = 0
+    for _ in range(rounds):
+        result = pair_round(
+            members=members,
+            candidates=candidates,
+            past_pairs=past,
+            odd=odd,
+            time_budget=time_budget,
+            exact_limit=exact_limit,
+        )
+        for pair in result.met_pairs():
+            if pair in seen:
+                repeats += 1
+            seen.add(pair)
+            a, b = tuple(pair)
+            past.add((a, b))
+        results.append(result)
+    return results, repeats

@@ -1,0 +1,259 @@
+"""Table planner: constructions, honest claims, quotas, fixed seats, re-plan, bad input."""
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from pairs_engine.planning import (
+    PlanningError,
+    TableQuota,
+    plan_tables,
+    plan_verify,
+    replan,
+)
+from pairs_engine.planning.bounds import rounds_bound, star_bound, table_sizes, zero_repeat_infeasibility
+from pairs_engine.planning.designs import affine_plane, circle_method, latin_square_net
+
+
+def _pairs_once(schedule: list[list[list[int]]]) -> bool:
+    seen: set[tuple[int, int]] = set()
+    for tables in schedule:
+        for table in tables:
+            for pair in combinations(sorted(table), 2):
+                if pair in seen:
+                    return False
+                seen.add(pair)
+    return True
+
+
+def _random_affinity(people: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    m = rng.random((people, people))
+    return (m + m.T) / 2
+
+
+@pytest.mark.parametrize("q", [2, 3, 4, 5, 7, 8, 9])
+def test_affine_planes_are_repeat_free_resolutions(q: int) -> None:
+    schedule = affine_plane(q, q + 1)
+    assert schedule is not None
+    for tables in schedule:
+        assert sorted(p for t in tables for p in t) == list(range(q * q))
+    assert _pairs_once(schedule)
+
+
+def test_other_constructions_and_their_limits() -> None:
+    assert affine_plane(6, 2) is None  # 6 is not a prime power
+    net = latin_square_net(6, 3)
+    assert net is not None
+    assert _pairs_once(net)
+    rr = circle_method(7, 7)
+    assert rr is not None
+    assert _pairs_once(rr)
+    assert sum(len(t) == 2 for t in rr[0]) == 3
+
+
+@pytest.mark.parametrize(("groups", "size", "rounds"), [(4, 4, 5), (6, 6, 3), (3, 3, 4), (5, 5, 6)])
+def test_planner_uses_constructions_and_the_claims_hold(groups: int, size: int, rounds: int) -> None:
+    people = groups * size
+    plan = plan_tables(
+        participants=[f"p{i}" for i in range(people)],
+        affinity=_random_affinity(people, 1),
+        table_size=size,
+        rounds=rounds,
+        time_budget=5,
+        max_iterations=200,
+    )
+    check = plan_verify(plan)
+    assert check.ok, check.problems
+    assert check.repeats == 0
+    assert plan.repeat_free
+    assert "plan affine" in plan.method or "carré latin" in plan.method
+    assert plan.affinity_total <= plan.affinity_bound * (1 + 1e-12)
+
+
+def test_euler_36_officers_is_reported_infeasible_with_an_honest_count() -> None:
+    plan = plan_tables(
+        participants=list(range(36)), affinity=np.zeros((36, 36)), table_size=6, rounds=4, max_iterations=300
+    )
+    assert plan.zero_repeats_proven_infeasible
+    assert "Euler" in (plan.infeasibility_reason or "")
+    assert plan.repeats > 0  # necessarily: the proof says so
+    assert plan_verify(plan).ok
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_claims_are_true_on_random_instances_including_infeasible_ones(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(2, 5))
+    people = int(rng.integers(size + 1, 22))
+    if table_sizes(people, size) is None:
+        people = size * 3
+    rounds = int(rng.integers(1, rounds_bound(people, size) + 3))
+    roles: dict[object, set[str]] = {i: {"avance"} for i in range(people) if rng.random() < 0.4}
+    plan = plan_tables(
+        participants=list(range(people)),
+        affinity=_random_affinity(people, seed),
+        table_size=size,
+        rounds=rounds,
+        roles=roles,
+        quotas=[TableQuota("avance", minimum=1)],
+        seed=seed,
+        max_iterations=300,
+    )
+    check = plan_verify(plan)
+    assert check.ok, check.problems
+    if plan.zero_repeats_proven_infeasible:
+        assert plan.repeats > 0
+    reason = zero_repeat_infeasibility(people, table_sizes(people, size) or (size,), rounds)
+    assert plan.zero_repeats_proven_infeasible == (reason is not None)
+
+
+def test_verify_catches_false_claims() -> None:
+    plan = plan_tables(
+        participants=list(range(8)), affinity=np.ones((8, 8)), table_size=4, rounds=3, max_iterations=50
+    )
+    from dataclasses import replace
+
+    lying = replace(plan, repeats=0 if plan.repeats else 1, affinity_total=plan.affinity_total + 1)
+    problems = plan_verify(lying).problems
+    assert any("doublon" in p for p in problems)
+    assert any("affinité" in p for p in problems)
+    swapped = replace(plan, schedule=(plan.schedule[0], plan.schedule[0], plan.schedule[0]))
+    assert not plan_verify(swapped).ok
+
+
+def test_quotas_and_fixed_seats_hold() -> None:
+    people = 48
+    rng = np.random.default_rng(3)
+    roles: dict[object, set[str]] = {}
+    for i in range(people):
+        if i < 14:
+            roles[i] = {"pas d'avance"}
+        elif i < 20:
+            roles[i] = {"recruteur"}
+    plan = plan_tables(
+        participants=list(range(people)),
+        affinity=rng.random((people, people)) * 0 + _random_affinity(people, 3),
+        table_size=6,
+        rounds=4,
+        roles=roles,
+        quotas=[TableQuota("pas d'avance", minimum=1), TableQuota("recruteur", maximum=1)],
+        fixed_seats={47: 2, 46: 5},
+        seed=1,
+        max_iterations=1500,
+    )
+    check = plan_verify(plan)
+    assert check.ok, check.problems
+    assert plan.quota_violations == ()
+    assert plan.repeats == 0
+    assert all(plan.itineraries[47][r] == 2 and plan.itineraries[46][r] == 5 for r in range(4))
+    assert (
+        plan.itinerary_lines[47]
+        == "Tour 1 : table 2 · Tour 2 : table 2 · Tour 3 : table 2 · Tour 4 : table 2"
+    )
+
+
+def test_impossible_quotas_give_a_best_plan_with_the_claim_set() -> None:
+    roles: dict[object, set[str]] = {0: {"avance"}}
+    plan = plan_tables(
+        participants=list(range(12)),
+        affinity=np.zeros((12, 12)),
+        table_size=4,
+        rounds=2,
+        roles=roles,
+        quotas=[TableQuota("avance", minimum=1)],
+        max_iterations=100,
+    )
+    assert plan.quotas_proven_infeasible
+    assert len(plan.quota_violations) == 4  # 2 tables without one, in each of 2 rounds
+    assert plan_verify(plan).ok
+
+
+def test_determinism_for_a_seed() -> None:
+    kwargs = {
+        "participants": list(range(30)),
+        "affinity": _random_affinity(30, 5),
+        "table_size": 5,
+        "rounds": 4,
+        "max_iterations": 400,
+        "time_budget": 60.0,
+    }
+    assert plan_tables(seed=7, **kwargs).schedule == plan_tables(seed=7, **kwargs).schedule  # type: ignore[arg-type]
+
+
+def test_replan_keeps_played_rounds_and_counts_earlier_meetings() -> None:
+    people = [f"p{i}" for i in range(24)]
+    plan = plan_tables(
+        participants=people, affinity=_random_affinity(24, 2), table_size=4, rounds=4, max_iterations=400
+    )
+    present = [p for p in people if p not in {"p3", "p7"}] + ["w1", "w2", "w3"]
+    new = replan(
+        plan,
+        played_rounds=2,
+        participants=present,
+        affinity=_random_affinity(len(present), 9),
+        max_iterations=600,
+        time_budget=5,
+    )
+    assert new.schedule[:2] == plan.schedule[:2]
+    check = plan_verify(new)
+    assert check.ok, check.problems
+    assert new.repeats == 0
+    met = {frozenset(pair) for tables in new.schedule[:2] for t in tables for pair in combinations(t, 2)}
+    later = [frozenset(pair) for tables in new.schedule[2:] for t in tables for pair in combinations(t, 2)]
+    assert not met.intersection(later)
+    assert new.itineraries["w1"][:2] == (None, None)
+    assert "absent·e" in new.itinerary_lines["w1"]
+
+
+def test_star_bound_is_half_the_best_partners() -> None:
+    a = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=float)
+    assert star_bound(a, 1, (2, 1)) == pytest.approx((3 + 3 + 2) / 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"participants": [1, 2], "affinity": np.zeros((2, 2)), "table_size": 4, "rounds": 1}, "au moins 4"),
+        (
+            {"participants": [1, 2, 3, 4], "affinity": np.full((4, 4), np.nan), "table_size": 2, "rounds": 1},
+            "NaN",
+        ),
+        (
+            {"participants": [1, 2, 3, 4], "affinity": -np.ones((4, 4)), "table_size": 2, "rounds": 1},
+            "négatives",
+        ),
+        (
+            {"participants": [1, 2, 3, 4], "affinity": np.zeros((4, 3)), "table_size": 2, "rounds": 1},
+            "carrée",
+        ),
+        (
+            {
+                "participants": [1, 2, 3, 4],
+                "affinity": np.triu(np.ones((4, 4))),
+                "table_size": 2,
+                "rounds": 1,
+            },
+            "symétrique",
+        ),
+        (
+            {"participants": list(range(7)), "affinity": np.zeros((7, 7)), "table_size": 6, "rounds": 1},
+            "répartissent",
+        ),
+    ],
+)
+def test_bad_input_gets_a_french_message(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(PlanningError, match=message):
+        plan_tables(**kwargs)  # type: ignore[arg-type]
+
+
+def test_rounds_beyond_the_bound_still_give_a_plan() -> None:
+    plan = plan_tables(
+        participants=list(range(9)), affinity=np.zeros((9, 9)), table_size=3, rounds=6, max_iterations=200
+    )
+    assert plan.rounds_bound == 4
+    assert plan.zero_repeats_proven_infeasible
+    assert plan.repeats > 0
+    assert any("borne" in note for note in plan.notes)
+    assert plan_verify(plan).ok
