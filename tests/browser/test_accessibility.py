@@ -306,7 +306,7 @@ PAGES = [
     Checked("consultant", "contacts:contact_remove", _own_contact),
     Checked("member", "coffee:home"),
     Checked("anonymous", "coffee:answer", {"token": "invalide", "answer": "met"}, status=400),
-    Checked("consultant", "coffee:staff"),
+    Checked("national", "coffee:staff"),
     Checked("consultant", "coffee:rounds", {"delegation_code": "ile-de-france"}),
     Checked("national", "coffee:rounds", {"delegation_code": "national"}, label="national"),
 ]
