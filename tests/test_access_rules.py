@@ -44,6 +44,7 @@ ALLOWED_VIEWERS: dict[str, set[str]] = {
     "signed_in": set(VIEWERS) - {"anonymous"},
     "member": {"member"},
     "staff": _STAFF,
+    "organisers": {"consultant_same_delegation", "consultant_other_delegation", "lead_same_delegation"},
     "delegation_staff": _STAFF - {"consultant_other_delegation"},
     "national": {"national", "admin"},
     "admin_site": {"national", "admin"},
@@ -109,6 +110,9 @@ def sample_kwargs(world: World) -> dict[str, dict[str, Any]]:
         "coffee:answer": {"token": "invalide", "answer": "met"},
         "coffee:rounds": {"delegation_code": world.home.code},
         "coffee:run": {"delegation_code": world.home.code},
+        "insights:delegation": {"delegation_code": world.home.code},
+        "insights:delegation_export": {"delegation_code": world.home.code},
+        "insights:wave_edit": {"wave_id": 999999},
         "outreach:signup_confirm": {"token": "invalide"},
         "outreach:signup_unsubscribe": {"token": "invalide"},
         "outreach:signup_invite": {"signup_id": 1},  # POST-only: GET answers 405 before any lookup

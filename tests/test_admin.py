@@ -25,6 +25,9 @@ OUR_APPS = (
     "recommendations",
     "seating",
     "feedback",
+    "coffee",
+    "insights",
+    "imports",
 )
 
 

@@ -47,3 +47,10 @@ class CoffeePairingAdmin(admin.ModelAdmin):
 class CoffeeWaitingAdmin(admin.ModelAdmin):
     list_display = ("member", "round", "served_in")
     raw_id_fields = ("member", "round", "served_in")
+
+
+@admin.register(CoffeeParticipant)
+class CoffeeParticipantAdmin(admin.ModelAdmin):
+    list_display = ("member", "pairing", "outcome", "outcome_at", "share_email")
+    list_filter = ("outcome",)
+    raw_id_fields = ("member", "pairing")

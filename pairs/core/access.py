@@ -71,6 +71,12 @@ MEMBER = AccessRule("member", "Les membres connectés.", roles=frozenset({Role.M
 STAFF = AccessRule(
     "staff", "Consultant·es, responsables, équipe nationale, administration.", roles=_ALL_STAFF
 )
+# Organising and inviting belong to people of a delegation: the national team follows, it does not organise.
+ORGANISERS = AccessRule(
+    "organisers",
+    "Consultant·es et responsables de délégation.",
+    roles=frozenset({Role.CONSULTANT, Role.DELEGATION_LEAD}),
+)
 DELEGATION_STAFF = AccessRule(
     "delegation_staff",
     "Consultant·es et responsables de la délégation visée ; équipe nationale ; administration.",
@@ -87,7 +93,7 @@ ADMIN_SITE = AccessRule(
     enforced_by_view=True,
 )
 
-ALL_RULES = (PUBLIC, SIGNED_IN, MEMBER, STAFF, DELEGATION_STAFF, NATIONAL, ADMIN_SITE)
+ALL_RULES = (PUBLIC, SIGNED_IN, MEMBER, STAFF, ORGANISERS, DELEGATION_STAFF, NATIONAL, ADMIN_SITE)
 
 # Views we do not write get their rule here: by URL namespace (everything the
 # admin site mounts, whatever module the view comes from) or by module.

@@ -38,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("imports:home"), _("Importer")))
             items.append((reverse("network:delegation_list"), _("Délégations")))
             items.append((reverse("coffee:staff"), _("Café entre pairs")))
+            items.append((reverse("insights:home"), _("Tableau de bord")))
             items.append((reverse("outreach:signup_list"), _("Inscriptions")))
         if user.role in (Role.NATIONAL, Role.ADMIN):
             items.append((reverse("privacy:audit"), _("Journal des accès")))

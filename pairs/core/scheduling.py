@@ -24,6 +24,7 @@ DEFAULT_PERIODIC_TASKS: dict[str, timedelta] = {
     "pairs.feedback.tasks.feedback_requests_send": timedelta(minutes=15),
     "pairs.feedback.tasks.outcome_surveys_send": timedelta(hours=6),
     "pairs.coffee.tasks.coffee_rounds_monthly": timedelta(days=1),
+    "pairs.insights.tasks.insights_fill_due": timedelta(hours=1),
     "pairs.recommendations.tasks.suggestions_nightly": timedelta(days=1),
     "pairs.privacy.tasks.retention_sweep": timedelta(days=1),
     "pairs.outreach.tasks.outreach_purge": timedelta(days=1),

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pairs.core.access import MEMBER, PUBLIC, STAFF, access
+from pairs.core.access import MEMBER, ORGANISERS, PUBLIC, STAFF, access
 from pairs.members.selectors import MemberSearchFilters, member_search
 from pairs.network.models import Delegation
 from pairs.recommendations.selectors import invitees_for_rencontre
@@ -329,7 +329,7 @@ def _consultant(request: HttpRequest) -> Any:
     return consultant
 
 
-@access(STAFF)
+@access(ORGANISERS)
 @require_http_methods(["GET", "POST"])
 def rencontre_create_view(request: HttpRequest) -> HttpResponse:
     consultant = _consultant(request)
@@ -417,7 +417,7 @@ def rencontre_cancel_view(request: HttpRequest, rencontre_id: int) -> HttpRespon
     return render(request, "meetings/cancel.html", {"form": form, "rencontre": rencontre})
 
 
-@access(STAFF)
+@access(ORGANISERS)
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, rencontre_id: int) -> HttpResponse:
     """Any consultant invites members they may see to any published rencontre."""

@@ -6,7 +6,15 @@ from .models import SeatingPlan
 
 @admin.register(SeatingPlan)
 class SeatingPlanAdmin(admin.ModelAdmin[SeatingPlan]):
-    list_display = ("rencontre", "version", "is_current", "repeats", "affinity_total", "affinity_bound", "created_at")
+    list_display = (
+        "rencontre",
+        "version",
+        "is_current",
+        "repeats",
+        "affinity_total",
+        "affinity_bound",
+        "created_at",
+    )
     raw_id_fields = ("rencontre", "created_by")
     readonly_fields = [f.name for f in SeatingPlan._meta.fields]
 

@@ -18,7 +18,8 @@ class SeatingForm(AccessibleForm):
         label=_("Recruteur·rices réparti·es : au plus un·e par table"), required=False, initial=True
     )
     situations_mixed = forms.BooleanField(
-        label=_("Mélanger les situations : aucune n'occupe plus de trois places sur cinq à une table"), required=False
+        label=_("Mélanger les situations : aucune n'occupe plus de trois places sur cinq à une table"),
+        required=False,
     )
 
 

@@ -67,6 +67,11 @@ NOT_PAGES = {
     "coffee:outcome": "POST endpoint of « Mon café entre pairs ».",
     "coffee:share": "POST endpoint of « Mon café entre pairs ».",
     "coffee:run": "POST endpoint of the rounds page.",
+    "insights:home": "Redirects to the viewer's dashboard.",
+    "insights:national_export": "File download (CSV/XLSX).",
+    "insights:delegation_export": "File download (CSV/XLSX).",
+    "insights:own_export": "File download (CSV/XLSX).",
+    "insights:waves_export": "File download (CSV/XLSX).",
     "outreach:signup_invite": "POST endpoint of the sign-ups list.",
 }
 
@@ -181,6 +186,18 @@ def _outcome_token(world: World) -> dict[str, Any]:
         sent_at=timezone.now(),
     )
     return {"token": outcome_token(survey)}
+
+
+def _wave(world: World) -> dict[str, Any]:
+    from datetime import date
+
+    from pairs.insights.models import ExperimentWave
+
+    wave = ExperimentWave.objects.create(
+        name="Vague 1", starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)
+    )
+    wave.delegations.set([world.home])
+    return {"wave_id": wave.pk}
 
 
 def _private_feed(world: World) -> str:
@@ -304,6 +321,12 @@ PAGES = [
     Checked("consultant", "feedback:results", _past_rencontre),
     Checked("national", "feedback:learning"),
     Checked("consultant", "contacts:contact_remove", _own_contact),
+    Checked("national", "insights:national"),
+    Checked("lead", "insights:delegation", {"delegation_code": "ile-de-france"}),
+    Checked("consultant", "insights:own"),
+    Checked("national", "insights:waves"),
+    Checked("national", "insights:wave_create"),
+    Checked("national", "insights:wave_edit", _wave),
     Checked("member", "coffee:home"),
     Checked("anonymous", "coffee:answer", {"token": "invalide", "answer": "met"}, status=400),
     Checked("national", "coffee:staff"),
@@ -418,7 +441,12 @@ def test_routes_left_out_are_not_html_pages(world: World) -> None:
         "coffee:outcome",
         "coffee:share",
     }
-    national_routes = {"recommendations:weights_activate", "recommendations:batch_run"}
+    national_routes = {
+        "recommendations:weights_activate",
+        "recommendations:batch_run",
+        "insights:national_export",
+        "insights:waves_export",
+    }
     for name in NOT_PAGES:
         client = Client()
         viewer = world.consultant_same
