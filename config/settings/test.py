@@ -20,4 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import os as _os
 
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 (a fresh clone has no var/ yet)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{_os.getpid()}.sqlite3")}  # noqa: F405
