@@ -64,7 +64,15 @@ def world(db: None) -> World:
         code="auvergne-rhone-alpes", name="Apec Auvergne-Rhône-Alpes", regions=[ara_region]
     )
     member = _verified(UserFactory(email="membre@exemple.fr", role=Role.MEMBER))
-    profile = MemberFactory(user=member, email=member.email, departement=paris, delegation=home)
+    # A fixed name: tests look for other people's (random) names on pages this member also appears on.
+    profile = MemberFactory(
+        user=member,
+        email=member.email,
+        departement=paris,
+        delegation=home,
+        first_name="Camille",
+        last_name="Témoin",
+    )
     consultant_same = _verified(ConsultantFactory(user__email="c.idf@exemple.fr", delegation=home).user)
     consultant_other = _verified(ConsultantFactory(user__email="c.ara@exemple.fr", delegation=other).user)
     lead = _verified(
