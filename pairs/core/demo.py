@@ -1187,6 +1187,7 @@ def demo_seed(
     members: int = DEFAULT_MEMBER_COUNT,
     seed: int = DEFAULT_SEED,
     on_progress: ProgressCallback | None = None,
+    history: bool = True,
 ) -> DemoSummary:
     """All the demo data; raises DemoPrerequisiteError when reference data is missing."""
     demo_prerequisites_check()
@@ -1205,7 +1206,8 @@ def demo_seed(
         member_search_index_rebuild()
     summary.members_given_consents = demo_consents_seed(seed=seed)
     summary.contacts = demo_contacts_create(seed=seed)
-    summary.history = demo_history_seed(members=members, seed=seed)
+    if history:
+        summary.history = demo_history_seed(members=members, seed=seed)
     return summary
 
 

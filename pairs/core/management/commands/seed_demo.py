@@ -48,6 +48,12 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help=f"Graine aléatoire : la même graine donne les mêmes données (par défaut {DEFAULT_SEED}).",
         )
+        parser.add_argument(
+            "--sans-historique",
+            dest="history",
+            action="store_false",
+            help="Seulement les personnes (pour les bancs d'essai) : ni rencontres, ni avis, ni suggestions.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["members"]
@@ -65,7 +71,12 @@ class Command(BaseCommand):
         try:
             demo_prerequisites_check()
             self.stdout.write(f"Génération de {_number(count)} membres (graine {options['seed']})…")
-            summary = demo_seed(members=count, seed=options["seed"], on_progress=on_progress)
+            summary = demo_seed(
+                members=count,
+                seed=options["seed"],
+                on_progress=on_progress,
+                history=options.get("history", True),
+            )
         except DemoPrerequisiteError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
