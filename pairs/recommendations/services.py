@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from pairs.network.models import Delegation
 from pairs_engine import matching as engine
 
 from .models import Dismissal, PeerSuggestion, SuggestionBatch, WeightSet
-from .translate import engine_profiles, rome_graph
+from .translate import CHUNK, engine_profiles, rome_graph
 
 DEFAULT_K = 20
 # Nobody is suggested to more than this many members of a delegation's batch.
@@ -91,22 +91,27 @@ def exclusions_for(*, member_ids: list[int]) -> dict[int, set[int]]:
     """Who must never be suggested to whom: dismissed (either way) and already met at a rencontre."""
     excluded: dict[int, set[int]] = defaultdict(set)
     wanted = set(member_ids)
-    for member_id, dismissed_id in Dismissal.objects.values_list("member_id", "dismissed_id"):
-        if member_id in wanted:
-            excluded[member_id].add(dismissed_id)
-        if dismissed_id in wanted:
-            excluded[dismissed_id].add(member_id)
-    # Met: both present at the same past rencontre.
-    attended: dict[int, list[int]] = defaultdict(list)
-    rows = Registration.objects.filter(
-        status=RegistrationStatus.REGISTERED,
-        attendance=Attendance.PRESENT,
-        rencontre_id__in=Registration.objects.filter(
-            member_id__in=member_ids, attendance=Attendance.PRESENT
-        ).values("rencontre_id"),
-    ).values_list("rencontre_id", "member_id")
-    for rencontre_id, member_id in rows:
-        attended[rencontre_id].append(member_id)
+    attended: dict[int, set[int]] = defaultdict(set)
+    # In chunks: a delegation can hold more members than some SQLite builds accept
+    # query parameters (32,766 by default before 3.32; this machine's allows more).
+    for start in range(0, len(member_ids), CHUNK):
+        chunk = member_ids[start : start + CHUNK]
+        dismissals = Dismissal.objects.filter(Q(member_id__in=chunk) | Q(dismissed_id__in=chunk))
+        for member_id, dismissed_id in dismissals.values_list("member_id", "dismissed_id"):
+            if member_id in wanted:
+                excluded[member_id].add(dismissed_id)
+            if dismissed_id in wanted:
+                excluded[dismissed_id].add(member_id)
+        # Met: both present at the same past rencontre.
+        rows = Registration.objects.filter(
+            status=RegistrationStatus.REGISTERED,
+            attendance=Attendance.PRESENT,
+            rencontre_id__in=Registration.objects.filter(
+                member_id__in=chunk, attendance=Attendance.PRESENT
+            ).values("rencontre_id"),
+        ).values_list("rencontre_id", "member_id")
+        for rencontre_id, member_id in rows:
+            attended[rencontre_id].add(member_id)
     for people in attended.values():
         for member_id in people:
             if member_id in wanted:
@@ -141,8 +146,10 @@ def _store(*, batch: SuggestionBatch, per_member: dict[int, tuple[engine.Suggest
         for member_id, items in per_member.items()
         for rank, item in enumerate(items, start=1)
     ]
+    ids = list(per_member)
     with transaction.atomic():
-        PeerSuggestion.objects.filter(member_id__in=list(per_member)).delete()
+        for start in range(0, len(ids), CHUNK):
+            PeerSuggestion.objects.filter(member_id__in=ids[start : start + CHUNK]).delete()
         PeerSuggestion.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
