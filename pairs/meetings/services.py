@@ -255,6 +255,9 @@ def rencontre_update(*, rencontre: Rencontre, data: RencontreData, now: datetime
     if changes and locked.status == Status.PUBLISHED:
         for registration in locked.registrations.filter(status__in=ACTIVE).select_related("member"):
             notifications.notify_changed(member=registration.member, rencontre=locked, changes=changes)
+    # More seats: the people waiting get them, first come first served, and are told.
+    while locked.status == Status.PUBLISHED and _promote_first(rencontre=locked, now=now or timezone.now()):
+        pass
     return locked
 
 

@@ -394,3 +394,21 @@ def test_public_list_filters_by_departement_keeping_video_ones(world: World) -> 
     response = Client().get(reverse("meetings:list"), {"departement": "75", "delegation": "toutes"})
     shown = {r.pk for r in response.context["page"].object_list}
     assert shown == {in_paris.pk, online.pk}
+
+
+def test_raising_the_capacity_promotes_the_waitlist_in_order(world: World, smtp_server: SmtpServer) -> None:
+    rencontre = published(world.consultant_same.consultant, capacity_max=1)
+    seated, first, second, third = members(4)
+    registration_request(rencontre=rencontre, member=seated)
+    waiting = [registration_request(rencontre=rencontre, member=m) for m in (first, second, third)]
+    rencontre.refresh_from_db()
+    rencontre_update(rencontre=rencontre, data=rencontre_data_from(rencontre, capacity_max=3))
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.WAITLISTED,
+    ]
+    rencontre.refresh_from_db()
+    assert rencontre.registered_count == 3
+    assert [m for m in smtp_server.to(first.email) if "place s'est libérée" in str(m["Subject"])]
