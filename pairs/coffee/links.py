@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from pairs.core.links import site_url
 
 from .models import CoffeeParticipant
 
@@ -13,21 +14,17 @@ ANSWER_MAX_AGE = 60 * 60 * 24 * 120  # a pairing is monthly; answers stay possib
 ANSWERS = ("met", "not_met")
 
 
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
-
-
 def answer_token(participant: CoffeeParticipant) -> str:
     return signing.dumps({"p": participant.pk, "m": participant.member_id}, salt=ANSWER_SALT, compress=True)
 
 
 def answer_link(participant: CoffeeParticipant, *, answer: str) -> str:
     path = reverse("coffee:answer", kwargs={"token": answer_token(participant), "answer": answer})
-    return f"{_site()}{path}"
+    return f"{site_url()}{path}"
 
 
 def home_link() -> str:
-    return f"{_site()}{reverse('coffee:home')}"
+    return f"{site_url()}{reverse('coffee:home')}"
 
 
 def participant_from_token(token: str) -> CoffeeParticipant | None:

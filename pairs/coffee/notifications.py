@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from pairs.core.emails import email_enqueue
+from pairs.core.links import site_url
 from pairs.members.topics import availability_label
 
 from .links import answer_link, home_link
@@ -24,10 +24,6 @@ from .models import CoffeePairing, CoffeeParticipant, MeetingFormat
 from .selectors import coffee_emails_revealed
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
 
 
 def format_sentence(pairing: CoffeePairing) -> str:
@@ -93,7 +89,7 @@ def notify_pairing(*, pairing: CoffeePairing) -> int:
                 "met_url": answer_link(participant, answer="met"),
                 "not_met_url": answer_link(participant, answer="not_met"),
                 "home_url": home_link(),
-                "preferences_url": f"{_site()}{reverse('privacy:home')}",
+                "preferences_url": f"{site_url()}{reverse('privacy:home')}",
             }
             text = render_to_string("coffee/email/intro.txt", context)
             html = render_to_string("coffee/email/intro.html", context)

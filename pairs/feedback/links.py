@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from pairs.core.links import site_url
 from pairs.meetings.models import Registration
 
 from .models import OutcomeSurvey
@@ -25,12 +25,8 @@ FEEDBACK_LINK_MAX_AGE = 60 * 60 * 24 * 30
 OUTCOME_LINK_MAX_AGE = 60 * 60 * 24 * 60
 
 
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
-
-
 def absolute(path: str) -> str:
-    return f"{_site()}{path}"
+    return f"{site_url()}{path}"
 
 
 def feedback_token(registration: Registration) -> str:

@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from pairs.core.links import site_url
+from pairs.network.models import Place
+
 from .models import Mode, Rencontre, Status
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,13 +32,15 @@ def rencontre_uid(rencontre: Rencontre) -> str:
     return f"{rencontre.uid}@{UID_DOMAIN}"
 
 
+def place_line(place: Place) -> str:
+    """« Centre Apec Paris Opéra, 1 rue …, 75009 Paris »: for calendars and emails."""
+    return ", ".join(p for p in (place.name, place.address, f"{place.postcode} {place.city}".strip()) if p)
+
+
 def _location(rencontre: Rencontre) -> str:
     parts: list[str] = []
     if rencontre.place is not None and rencontre.mode != Mode.VIDEO:
-        place = rencontre.place
-        parts.append(
-            ", ".join(p for p in (place.name, place.address, f"{place.postcode} {place.city}".strip()) if p)
-        )
+        parts.append(place_line(rencontre.place))
     if rencontre.video_url and rencontre.mode != Mode.IN_PERSON:
         parts.append(rencontre.video_url)
     return " · ".join(parts)
@@ -49,8 +54,7 @@ def _event(rencontre: Rencontre, *, stamp: datetime, cancelled: bool) -> Event:
     event.add("dtstart", timezone.localtime(rencontre.starts_at, PARIS))
     event.add("dtend", timezone.localtime(rencontre.ends_at, PARIS))
     event.add("summary", rencontre.title)
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    page = f"{site}{reverse('meetings:detail', kwargs={'rencontre_id': rencontre.pk})}"
+    page = f"{site_url()}{reverse('meetings:detail', kwargs={'rencontre_id': rencontre.pk})}"
     event.add("description", f"{rencontre.description}\n\n{page}")
     event.add("url", page)
     location = _location(rencontre)

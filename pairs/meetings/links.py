@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from pairs.core.links import site_url
 
 from .models import Invitation, Rencontre
 
@@ -13,12 +14,8 @@ INVITATION_SALT = "pairs.meetings.invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 60  # 60 days
 
 
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
-
-
 def rencontre_link(rencontre: Rencontre) -> str:
-    return f"{_site()}{reverse('meetings:detail', kwargs={'rencontre_id': rencontre.pk})}"
+    return f"{site_url()}{reverse('meetings:detail', kwargs={'rencontre_id': rencontre.pk})}"
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -29,7 +26,7 @@ def invitation_link(invitation: Invitation, *, answer: str) -> str:
     path = reverse(
         "meetings:invitation_answer", kwargs={"token": invitation_token(invitation), "answer": answer}
     )
-    return f"{_site()}{path}"
+    return f"{site_url()}{path}"
 
 
 def invitation_from_token(token: str) -> Invitation | None:

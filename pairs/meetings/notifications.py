@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,9 +19,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from pairs.core.emails import email_enqueue
+from pairs.core.links import site_url
 from pairs.members.models import Member
 
-from .calendar import PARIS, rencontre_ics
+from .calendar import PARIS, place_line, rencontre_ics
 from .links import invitation_link, rencontre_link
 from .models import Invitation, Mode, Rencontre
 
@@ -31,10 +31,6 @@ from .models import Invitation, Mode, Rencontre
 class Action:
     label: str
     url: str
-
-
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
 
 
 def rencontre_when(rencontre: Rencontre) -> str:
@@ -56,10 +52,7 @@ def rencontre_when(rencontre: Rencontre) -> str:
 def rencontre_where(rencontre: Rencontre) -> str:
     parts = []
     if rencontre.place is not None and rencontre.mode != Mode.VIDEO:
-        place = rencontre.place
-        parts.append(
-            ", ".join(p for p in (place.name, place.address, f"{place.postcode} {place.city}".strip()) if p)
-        )
+        parts.append(place_line(rencontre.place))
     if rencontre.video_url and rencontre.mode != Mode.IN_PERSON:
         parts.append(_("En visio : %(url)s") % {"url": rencontre.video_url})
     return " · ".join(parts)
@@ -85,7 +78,7 @@ def _send(
             "when": rencontre_when(rencontre),
             "where": rencontre_where(rencontre),
             "attachment": attach_ics,
-            "preferences_url": f"{_site()}{reverse('privacy:home')}",
+            "preferences_url": f"{site_url()}{reverse('privacy:home')}",
         }
         text = render_to_string("meetings/email/notice.txt", context)
         html = render_to_string("meetings/email/notice.html", context)

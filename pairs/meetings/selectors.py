@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pairs.accounts.models import DELEGATION_ROLES, Role, User
 from pairs.members.models import Member
@@ -81,6 +84,14 @@ def rencontre_can_manage(*, viewer: User, rencontre: Rencontre) -> bool:
     if viewer.role == Role.DELEGATION_LEAD and rencontre.delegation_id == consultant.delegation_id:
         return True
     return rencontre.co_organisers.filter(pk=consultant.pk).exists()
+
+
+def rencontre_get_managed(*, viewer: User, rencontre_id: int) -> Rencontre:
+    """The rencontre, for its organising team: 404 if the viewer may not see it, 403 if they may not run it."""
+    rencontre = get_object_or_404(rencontre_list_visible_to(viewer=viewer), pk=rencontre_id)
+    if not rencontre_can_manage(viewer=viewer, rencontre=rencontre):
+        raise PermissionDenied(_("Seule l'équipe organisatrice de cette rencontre peut faire cela."))
+    return rencontre
 
 
 def registrations_of(*, rencontre: Rencontre) -> dict[str, list[Registration]]:

@@ -41,6 +41,7 @@ from .selectors import (
     member_for_user,
     registrations_of,
     rencontre_can_manage,
+    rencontre_get_managed,
     rencontre_list_visible_to,
 )
 from .services import (
@@ -68,10 +69,7 @@ def _visible(request: HttpRequest, rencontre_id: int) -> Rencontre:
 
 
 def _managed(request: HttpRequest, rencontre_id: int) -> Rencontre:
-    rencontre = _visible(request, rencontre_id)
-    if not rencontre_can_manage(viewer=request.user, rencontre=rencontre):  # type: ignore[arg-type]
-        raise PermissionDenied(_("Seule l'équipe organisatrice de cette rencontre peut faire cela."))
-    return rencontre
+    return rencontre_get_managed(viewer=request.user, rencontre_id=rencontre_id)  # type: ignore[arg-type]
 
 
 # --- Everyone ---------------------------------------------------------------------------------

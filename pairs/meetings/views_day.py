@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from pairs.onboarding.forms import AccessibleForm
 from pairs.reference.models import Departement
 
 from .models import Attendance, Registration, RegistrationStatus, Rencontre, Status
-from .selectors import rencontre_can_manage, rencontre_list_visible_to
+from .selectors import rencontre_get_managed
 from .selectors_lists import checkin_counts, checkin_list, walk_in_candidates
 from .services import RegistrationError, attendance_mark, walk_in_add
 from .services_day import attendance_close
@@ -36,14 +36,7 @@ SHEET_BLANK_LINES = 6
 
 
 def _managed(request: HttpRequest, rencontre_id: int) -> Rencontre:
-    """404 for a rencontre the viewer may not see, 403 for one they may see but not run."""
-    rencontre = get_object_or_404(
-        rencontre_list_visible_to(viewer=request.user).select_related("organiser__user"),  # type: ignore[arg-type]
-        pk=rencontre_id,
-    )
-    if not rencontre_can_manage(viewer=request.user, rencontre=rencontre):  # type: ignore[arg-type]
-        raise PermissionDenied(_("Seule l'équipe organisatrice de cette rencontre peut faire cela."))
-    return rencontre
+    return rencontre_get_managed(viewer=request.user, rencontre_id=rencontre_id)  # type: ignore[arg-type]
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pairs.core.access import STAFF, access
 from pairs.meetings.models import Rencontre
-from pairs.meetings.selectors import rencontre_can_manage, rencontre_list_visible_to
+from pairs.meetings.selectors import rencontre_get_managed
 
 from .forms import ReplanForm, SeatingForm
 from .selectors import seating_itineraries, seating_plan_current, seating_rounds
@@ -19,10 +19,7 @@ from .services import SeatingOptions, seating_plan_create, seating_replan
 
 
 def _managed(request: HttpRequest, rencontre_id: int) -> Rencontre:
-    rencontre = get_object_or_404(rencontre_list_visible_to(viewer=request.user), pk=rencontre_id)  # type: ignore[arg-type]
-    if not rencontre_can_manage(viewer=request.user, rencontre=rencontre):  # type: ignore[arg-type]
-        raise PermissionDenied(_("Seule l'équipe organisatrice de cette rencontre peut faire cela."))
-    return rencontre
+    return rencontre_get_managed(viewer=request.user, rencontre_id=rencontre_id)  # type: ignore[arg-type]
 
 
 @access(STAFF)
