@@ -14,7 +14,7 @@ from .fairness import cap_exposure, coverage, gini, mmr_rerank
 from .index import MatchingIndex
 from .ranking import proxies, ranked_lists, rescore
 from .recommend import ALL_EXCLUDED, NO_MATCH, NOBODY, NOT_INDEXED, NOTHING_ASKED
-from .scoring import explain_pair
+from .scoring import components_both, explain_pair
 from .types import Recommendations, Suggestion
 from .weights import Weights
 
@@ -46,13 +46,16 @@ class BatchResult:
     empty_reasons: dict[int, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     max_reasons: int = 4
+    _position: dict[int, int] | None = field(default=None, repr=False)
 
     def suggestions(self, member_id: int) -> Recommendations:
         """The suggestions of one member with forward/backward scores and French reasons."""
-        positions = np.flatnonzero(self.member_ids == member_id)
-        if positions.size == 0:
+        if self._position is None:
+            self._position = {int(m): i for i, m in enumerate(self.member_ids.tolist())}
+        found = self._position.get(member_id)
+        if found is None:
             return Recommendations((), NOT_INDEXED)
-        i = int(positions[0])
+        i = found
         if self.counts[i] == 0:
             return Recommendations((), self.empty_reasons.get(member_id, NO_MATCH))
         ix = self.index
@@ -60,7 +63,9 @@ class BatchResult:
         rows = np.asarray(
             [ix.row_of[int(s)] for s in self.suggestion_ids[i, : self.counts[i]]], dtype=np.int64
         )
-        score, forward, backward = rescore(ix, self.weights_obj, np.full(rows.size, row, np.int64), rows)
+        members = np.full(rows.size, row, np.int64)
+        score, forward, backward = rescore(ix, self.weights_obj, members, rows)
+        fwd, bwd = components_both(ix, members, rows)
         return Recommendations(
             tuple(
                 Suggestion(
@@ -68,7 +73,9 @@ class BatchResult:
                     score=round(float(score[j]), 6),
                     forward=round(float(forward[j]), 6),
                     backward=round(float(backward[j]), 6),
-                    reasons=explain_pair(ix, row, int(r), self.weights_obj)[: self.max_reasons],
+                    reasons=explain_pair(ix, row, int(r), self.weights_obj, parts=(fwd[j], bwd[j]))[
+                        : self.max_reasons
+                    ],
                 )
                 for j, r in enumerate(rows)
             )

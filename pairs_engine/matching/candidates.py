@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .features import structured_part
-from .index import MatchingIndex
+from .index import RECRUITER, MatchingIndex
+from .scoring import JOB_SAME_DOMAIN, RECRUITER_DOMAIN
 from .weights import Weights
 
 F32 = npt.NDArray[np.float32]
@@ -326,3 +327,66 @@ class _Pools:
         pool = np.flatnonzero(mark).astype(np.int64)
         mark[pool] = False
         return pool, np.asarray(covered, dtype=np.int64)
+
+
+class RelatedLists:
+    """Rows a member has a ROME relation with, from inverted lists over recommendable rows (on-demand lookups).
+
+    `strong(row)`: holders and seekers of the member's job and target jobs, and ROME mobility neighbours — the
+    only rows where a step ahead, the same job, a shared target, a mobility link or a recruiter hiring for a
+    precise job can score. Outside them a pair's ROME-dependent part is at most "same domaine" and "recruits
+    in your domaine", which `weak_bonus` adds exactly to the dense proxy."""
+
+    def __init__(self, ix: MatchingIndex) -> None:
+        rec = np.flatnonzero(ix.recommendable).astype(np.int64)
+        n_jobs = max(ix.n_jobs, 1)
+        n_domains = max(len(ix.domains.codes), 1)
+        width = ix.targets.shape[1]
+        self.by_job = _Inverted(ix.job[rec], rec, n_jobs)
+        self.by_target = _Inverted(ix.targets[rec].ravel(), np.repeat(rec, width), n_jobs)
+        recruiters = rec[ix.situation[rec] == RECRUITER]
+        self.recruiters_by_target_domain = _Inverted(
+            ix.target_domains[recruiters].ravel(), np.repeat(recruiters, width), n_domains
+        )
+        self.mark = np.zeros(ix.size, dtype=np.bool_)
+
+    def strong(self, ix: MatchingIndex, row: int) -> I64:
+        job = int(ix.job[row])
+        jobs = ([job] if job >= 0 else []) + [int(t) for t in ix.targets[row] if t >= 0]
+        parts = [self.by_job.get(jobs), self.by_target.get(jobs)]
+        if job >= 0:
+            parts.append(self.by_job.get(ix.mobility_out[job] + ix.mobility_in[job]))
+        mark = self.mark
+        for part in parts:
+            mark[part] = True
+        rows = np.flatnonzero(mark).astype(np.int64)
+        mark[rows] = False
+        return rows
+
+    def weak_bonus(self, ix: MatchingIndex, row: int, weights: Weights) -> F32:
+        """Per row, the proxy value (both directions) of "same domaine" and "recruits in your domaine"."""
+        bonus = np.zeros(ix.size, dtype=np.float32)
+        domain = int(ix.job_domain[row])
+        if domain >= 0 and weights.job > 0:
+            bonus += (ix.job_domain == domain) * np.float32(2.0 * weights.job * JOB_SAME_DOMAIN)
+        if weights.recruiter <= 0:
+            return bonus
+        value = np.float32(2.0 * weights.recruiter * RECRUITER_DOMAIN)
+        if ix.situation[row] == RECRUITER:
+            wanted = np.asarray([d for d in ix.target_domains[row] if d >= 0], dtype=np.int32)
+            if wanted.size:
+                hit = np.isin(ix.job_domain, wanted) | np.isin(ix.target_domains, wanted).any(axis=1)
+                bonus += (hit & (ix.situation != RECRUITER)) * value
+        else:
+            own = [int(d) for d in [ix.job_domain[row], *ix.target_domains[row]] if d >= 0]
+            if own:
+                bonus[np.unique(self.recruiters_by_target_domain.get(own))] += value
+        return bonus
+
+
+def related_lists(index: MatchingIndex) -> RelatedLists:
+    if not index.related_cache:
+        index.related_cache.append(RelatedLists(index))
+    found = index.related_cache[0]
+    assert isinstance(found, RelatedLists)
+    return found

@@ -81,6 +81,8 @@ class MatchingIndex:
     notes: list[str] = field(default_factory=list)
     # Proxy matrices per weights (see features.py), computed on first use.
     proxy_cache: dict[tuple[float, ...], tuple[F32, F32]] = field(default_factory=dict, repr=False)
+    # Inverted lists for on-demand lookups (candidates.RelatedLists), built on first use.
+    related_cache: list[object] = field(default_factory=list, repr=False)
 
     @property
     def size(self) -> int:

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .candidates import scan
+from .candidates import related_lists
 from .fairness import mmr_rerank
+from .features import structured_part
 from .index import RECRUITER, MatchingIndex, topic_mask
 from .ranking import proxies, rescore
-from .scoring import PHASE_LABELS, SITUATION_LABELS, explain_pair, slot_label
+from .scoring import PHASE_LABELS, SITUATION_LABELS, components_both, explain_pair, slot_label
 from .types import (
     PHASES,
     SITUATIONS,
@@ -50,12 +51,13 @@ def suggest_people(
     exclude: Iterable[int] = (),
     diversity: float = 0.0,
     max_reasons: int = 4,
-    candidates: int = 200,
+    candidates: int = 500,
 ) -> Recommendations:
     """The `k` people `member_id` should meet, best first, each with its top French reasons.
 
     Only recommendable profiles are suggested; `exclude` (ids already met, connected, dismissed) never is.
-    The whole index is scanned by proxy, then the best `candidates` are re-scored exactly. `diversity` in [0, 1]
+    Every row with a ROME relation to the member is re-scored exactly; of the others, whose score has no
+    ROME-dependent part, the best `candidates` by dense proxy are re-scored too. `diversity` in [0, 1]
     re-ranks by MMR over situation and ROME domaine (0 = pure score)."""
     row = index.row_of.get(member_id)
     if row is None:
@@ -73,20 +75,26 @@ def suggest_people(
     allowed = np.flatnonzero(open_rows).astype(np.int64)
     if allowed.size == 0:
         return Recommendations((), ALL_EXCLUDED)
+    # One proxy value per row — the dense part, plus the exact structured part (features.structured_part) on the
+    # rows with a precise ROME relation, plus the domaine bonuses elsewhere — then the best `candidates` rows by
+    # proxy are re-scored exactly.
     left, right = proxies(index, weights)
-    # Scan every row (no copy of the proxy matrix) and mask the rows that may not be suggested.
-    _q, chosen = scan(
-        index,
-        weights,
-        left,
-        right,
-        job=int(index.job[row]),
-        query_rows=np.asarray([row], dtype=np.int64),
-        pool=np.arange(index.size, dtype=np.int64),
-        per_member=candidates,
-        excluded={row: np.flatnonzero(~open_rows).astype(np.int64)},
-        pool_right=right,
-    )
+    lists = related_lists(index)
+    bonus = lists.weak_bonus(index, row, weights)
+    proxy = right @ left[row]
+    proxy += bonus
+    related = lists.strong(index, row)
+    if related.size:
+        left_extra, right_extra, targets_left, targets_right = structured_part(
+            index, weights, job=int(index.job[row]), rows=np.asarray([row], dtype=np.int64), pool=related
+        )
+        structured = right_extra @ left_extra[0]
+        if targets_right.shape[0] and targets_right.nnz:
+            structured += (targets_left @ targets_right).toarray()[0]
+        proxy[related] += structured - bonus[related]
+    chosen = allowed
+    if chosen.size > candidates:
+        chosen = chosen[np.argpartition(-proxy[chosen], candidates - 1)[:candidates]]
     q = np.full(chosen.size, row, dtype=np.int64)
     score, forward, backward = rescore(index, weights, q, chosen)
     positive = score > 0
@@ -113,15 +121,17 @@ def suggest_people(
         picks = [position[int(r)] for r in reranked[0] if r >= 0]
     else:
         picks = list(range(min(k, chosen.size)))
+    shown = chosen[picks]
+    fwd, bwd = components_both(index, np.full(shown.size, row, dtype=np.int64), shown)
     items = tuple(
         Suggestion(
             id=int(index.ids[chosen[i]]),
             score=round(float(score[i]), 6),
             forward=round(float(forward[i]), 6),
             backward=round(float(backward[i]), 6),
-            reasons=explain_pair(index, row, int(chosen[i]), weights)[:max_reasons],
+            reasons=explain_pair(index, row, int(chosen[i]), weights, parts=(fwd[j], bwd[j]))[:max_reasons],
         )
-        for i in picks
+        for j, i in enumerate(picks)
     )
     return Recommendations(items)
 

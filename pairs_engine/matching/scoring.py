@@ -159,19 +159,23 @@ def harmonic(forward: F32, backward: F32) -> F32:
 # --- Reasons ------------------------------------------------------------------------------------------------
 
 
-def explain_pair(index: MatchingIndex, m: int, c: int, weights: Weights) -> tuple[Reason, ...]:
+def explain_pair(
+    index: MatchingIndex, m: int, c: int, weights: Weights, *, parts: tuple[F32, F32] | None = None
+) -> tuple[Reason, ...]:
     """Every reason of the pair (rows m, c), seen by m, strongest first.
 
     Codes: situation, phase, step_ahead, topics, recruiter, job, sector, text, place, availability (why c suits m)
     and you_step_ahead, you_topics, you_text (what m brings to c). A reason is present exactly when its component
-    is positive (text: when the cosine reaches 0.2) and its weight is not zero.
+    is positive (text: when the cosine reaches 0.2) and its weight is not zero. `parts`: the pair's rows of
+    `components_both`, when the caller already has them (explaining many pairs at once).
     """
     ix = index
     w = weight_vector(weights)
     total = float(w.sum())
-    mm, cc = np.asarray([m], dtype=np.int64), np.asarray([c], dtype=np.int64)
-    both = components_both(ix, mm, cc)
-    fwd, bwd = both[0][0], both[1][0]
+    if parts is None:
+        both = components_both(ix, np.asarray([m], dtype=np.int64), np.asarray([c], dtype=np.int64))
+        parts = both[0][0], both[1][0]
+    fwd, bwd = parts
     reasons: list[Reason] = []
 
     def add(code: str, component: str, value: float, text: str) -> None:

@@ -171,3 +171,25 @@ def test_fast_path_recall_against_brute_force() -> None:
         # Tie-aware: a found candidate counts if its exact score reaches the k-th best exact score.
         recalls.append(min(1.0, float((found_scores >= kth - 1e-6).sum()) / wanted))
     assert float(np.mean(recalls)) >= 0.98
+
+
+def test_on_demand_recall_against_brute_force() -> None:
+    """On demand, only `candidates` rows are re-scored exactly: the proxy must pick the right ones."""
+    population = synthetic.generate(members=6000, seed=5)
+    index = build_index(population.profiles, rome=population.rome)
+    weights = Weights()
+    k = 20
+    rng = np.random.default_rng(1)
+    recommendable = np.flatnonzero(index.recommendable)
+    recalls = []
+    for row in rng.choice(index.size, size=40, replace=False).tolist():
+        candidates = recommendable[recommendable != row]
+        exact, _f, _b = pair_scores(index, np.full(candidates.size, row, dtype=np.int64), candidates, weights)
+        wanted = min(k, int((exact > 0).sum()))
+        if wanted == 0:
+            continue
+        kth = np.sort(exact)[-wanted]
+        found = suggest_people(index, member_id=int(index.ids[row]), k=k, weights=weights, candidates=150)
+        found_scores = exact[np.searchsorted(candidates, [index.row_of[s.id] for s in found.items])]
+        recalls.append(min(1.0, float((found_scores >= kth - 1e-6).sum()) / wanted))
+    assert float(np.mean(recalls)) >= 0.97
