@@ -12,7 +12,7 @@ import numpy.typing as npt
 from .candidates import blocked_candidates, exclusion_lists
 from .fairness import cap_exposure, coverage, gini, mmr_rerank
 from .index import MatchingIndex
-from .ranking import proxies, ranked_lists, rescore
+from .ranking import proxy_matrices, ranked_lists, rescore
 from .recommend import ALL_EXCLUDED, NO_MATCH, NOBODY, NOT_INDEXED, NOTHING_ASKED
 from .scoring import components_both, explain_pair
 from .types import Recommendations, Suggestion
@@ -110,15 +110,14 @@ def suggest_batch(
     per_member = per_member or max(6 * k, 100)
     excluded = exclusion_lists(ix, exclude)
 
-    left, right = proxies(ix, weights)
+    proxy = proxy_matrices(ix, weights)
     timings["proxy_vectors"] = time.perf_counter() - started
     t = time.perf_counter()
     if k > 0:
         q, c = blocked_candidates(
             ix,
             weights,
-            left,
-            right,
+            proxy,
             query_rows=query_rows,
             per_member=per_member,
             pool_size=pool_size,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from .features import structured_part
+from .features import ProxyMatrices, structured_part
 from .index import RECRUITER, MatchingIndex
 from .scoring import JOB_SAME_DOMAIN, RECRUITER_DOMAIN
 from .weights import Weights
@@ -67,40 +67,43 @@ def exclusion_lists(
 def scan(
     index: MatchingIndex,
     weights: Weights,
-    left: F32,
-    right: F32,
+    proxy: ProxyMatrices,
     *,
     job: int,
     query_rows: I64,
     pool: I64,
     per_member: int,
     excluded: dict[int, I64],
-    pool_right: F32 | None = None,
+    pool_right: tuple[F32, F32] | None = None,
 ) -> tuple[I64, I64]:
-    """Top `per_member` pool rows by proxy for each query row (self and excluded rows removed); ties may add a few.
+    """Top `per_member` pool rows by proxy for each query row (self and excluded rows removed).
 
+    The proxy of each direction is computed (QF · RF for m → c, QB · RB for c → m, plus the structured part) and
+    combined by the harmonic mean, as the exact score is: a candidate good for one side only ranks low here too.
     All `query_rows` share current job `job` (−1: none). Returns (query_rows, candidate_rows)."""
     if query_rows.size == 0 or pool.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    left_extra, right_extra, targets_left, targets_right = structured_part(
-        index, weights, job=job, rows=query_rows, pool=pool
-    )
+    structured = structured_part(index, weights, job=job, rows=query_rows, pool=pool)
+    # The group's structured columns ride along in the same matrix products.
     if pool_right is None:
-        pool_right = np.ascontiguousarray(right[pool])
-    extra_right_t = np.ascontiguousarray(right_extra.T)
-    has_targets = targets_right.shape[0] > 0 and targets_right.nnz > 0
-    position = np.full(left.shape[0], -1, dtype=np.int64)
+        rf_pool = np.concatenate([proxy.rf[pool], structured.right], axis=1)
+        rb_pool = np.concatenate([proxy.rb[pool], structured.right], axis=1)
+    else:
+        rf_pool = np.concatenate([pool_right[0], structured.right], axis=1)
+        rb_pool = np.concatenate([pool_right[1], structured.right], axis=1)
+    rf_t, rb_t = rf_pool.T, rb_pool.T
+    position = np.full(index.size, -1, dtype=np.int64)
     position[pool] = np.arange(pool.size)
     out_q: list[I64] = []
     out_c: list[I64] = []
     width = pool.size
     for start in range(0, query_rows.size, QUERY_BLOCK):
         block = query_rows[start : start + QUERY_BLOCK]
-        scores = left[block] @ pool_right.T
-        scores += left_extra[start : start + block.size] @ extra_right_t
-        if has_targets:
-            extra = (targets_left[start : start + block.size] @ targets_right).tocoo()
-            scores[extra.row, extra.col] += extra.data
+        stop = start + block.size
+        forward = np.concatenate([proxy.qf[block], structured.left_fwd[start:stop]], axis=1) @ rf_t
+        backward = np.concatenate([proxy.qb[block], structured.left_bwd[start:stop]], axis=1) @ rb_t
+        structured.add_targets(forward, backward, start, stop)
+        scores = harmonic_proxy(forward, backward)
         self_pos = position[block]
         mine = self_pos >= 0
         scores[np.flatnonzero(mine), self_pos[mine]] = -np.inf
@@ -111,27 +114,34 @@ def scan(
                     p = position[rows]
                     scores[i, p[p >= 0]] = -np.inf
         if width > per_member:
-            threshold = np.partition(scores, width - per_member, axis=1)[:, width - per_member]
-            keep = (scores >= threshold[:, None]) & np.isfinite(scores)
+            top = np.argpartition(scores, width - per_member, axis=1)[:, width - per_member :]
+            q_local = np.repeat(np.arange(block.size), per_member)
+            c_local = top.ravel()
+            finite = np.isfinite(scores[q_local, c_local])
+            q_local, c_local = q_local[finite], c_local[finite]
         else:
-            keep = np.isfinite(scores)
-        q_local, c_local = np.nonzero(keep)
-        if q_local.size > block.size * per_member:
-            # Heavy ties: keep the first 2 × per_member of each row (rows come out in order).
-            counts = np.bincount(q_local, minlength=block.size)
-            offsets = np.arange(q_local.size) - np.repeat(np.cumsum(counts) - counts, counts)
-            limit = offsets < 2 * per_member
-            q_local, c_local = q_local[limit], c_local[limit]
+            q_local, c_local = np.nonzero(np.isfinite(scores))
         out_q.append(block[q_local])
         out_c.append(pool[c_local])
     return np.concatenate(out_q), np.concatenate(out_c)
 
 
+def harmonic_proxy(forward: F32, backward: F32) -> F32:
+    """2 f b / (f + b) of the directional proxies (negative parts clipped), computed in place in `forward`."""
+    np.maximum(forward, 0.0, out=forward)
+    np.maximum(backward, 0.0, out=backward)
+    denominator = forward + backward
+    np.maximum(denominator, 1e-9, out=denominator)
+    forward *= backward
+    forward *= 2.0
+    forward /= denominator
+    return forward
+
+
 def blocked_candidates(
     index: MatchingIndex,
     weights: Weights,
-    left: F32,
-    right: F32,
+    proxy: ProxyMatrices,
     *,
     query_rows: I64,
     per_member: int,
@@ -154,7 +164,11 @@ def blocked_candidates(
     )
     small = ix.size <= BRUTE_FORCE_MAX
     pools = None if small else _Pools(ix, recommendable)
-    everybody = np.ascontiguousarray(right[recommendable]) if small else None
+    everybody = (
+        (np.ascontiguousarray(proxy.rf[recommendable]), np.ascontiguousarray(proxy.rb[recommendable]))
+        if small
+        else None
+    )
     out_q: list[I64] = []
     out_c: list[I64] = []
     left_out_q: list[I64] = []
@@ -173,8 +187,7 @@ def blocked_candidates(
         q, c = scan(
             ix,
             weights,
-            left,
-            right,
+            proxy,
             job=job,
             query_rows=rows,
             pool=pool,
@@ -201,8 +214,7 @@ def blocked_candidates(
             q, c = scan(
                 ix,
                 weights,
-                left,
-                right,
+                proxy,
                 job=int(ix.job[rows[0]]) if (ix.job[rows] == ix.job[rows[0]]).all() else -1,
                 query_rows=rows,
                 pool=pool,
@@ -220,8 +232,7 @@ def blocked_candidates(
             q, c = scan(
                 ix,
                 weights,
-                left,
-                right,
+                proxy,
                 job=-1,
                 query_rows=rows,
                 pool=pool,
@@ -267,13 +278,15 @@ class _Pools:
         self.by_domain = _Inverted(ix.job_domain[rec_rows], rec_rows, n_domains)
         self.by_situation = _Inverted(ix.situation[rec_rows].astype(np.int32), rec_rows, 4)
         self.mark = np.zeros(ix.size, dtype=np.bool_)
+        # holders() has its own scratch array: pool() keeps its partial pool in `mark` while calling it.
+        self.scratch = np.zeros(ix.size, dtype=np.bool_)
 
     def holders(self, target: int) -> I64:
         """People who hold `target` (a step ahead, or hired by a recruiter) or aim at it (shared goal)."""
         return self._union([self.by_job.get([target]), self.by_target.get([target])])
 
     def _union(self, parts: list[I64]) -> I64:
-        mark = self.mark
+        mark = self.scratch
         for part in parts:
             mark[part] = True
         pool = np.flatnonzero(mark).astype(np.int64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -79,8 +80,10 @@ class MatchingIndex:
     mobility_out: list[list[int]]
     mobility_in: list[list[int]]
     notes: list[str] = field(default_factory=list)
+    # Dense (n_jobs + 1)² lookup of mobility links when it is small (≤ 25 MB), else None (binary search).
+    mobility_matrix: B | None = field(default=None, repr=False)
     # Proxy matrices per weights (see features.py), computed on first use.
-    proxy_cache: dict[tuple[float, ...], tuple[F32, F32]] = field(default_factory=dict, repr=False)
+    proxy_cache: dict[tuple[float, ...], Any] = field(default_factory=dict, repr=False)
     # Inverted lists for on-demand lookups (candidates.RelatedLists), built on first use.
     related_cache: list[object] = field(default_factory=list, repr=False)
 
@@ -99,6 +102,10 @@ class MatchingIndex:
 
     def is_mobility(self, source: npt.NDArray[np.int32], target: npt.NDArray[np.int32]) -> B:
         """Whether a ROME mobility link leads from `source` to `target` (arrays of job ids, -1 = none)."""
+        if self.mobility_matrix is not None:
+            # Row and column −1 are the trailing "none", always False.
+            found_dense: B = self.mobility_matrix[source, target]
+            return found_dense
         keys = source.astype(np.int64) * self.n_jobs + target.astype(np.int64)
         if self.mobility_keys.size == 0:
             return np.zeros(keys.shape, dtype=np.bool_)
@@ -196,6 +203,11 @@ def build_index(
         mobility_in[t].append(s)
         keys.append(s * n_jobs + t)
     mobility_keys = np.unique(np.asarray(keys, dtype=np.int64))
+    mobility_matrix = None
+    if n_jobs <= 5000:
+        mobility_matrix = np.zeros((n_jobs + 1, n_jobs + 1), dtype=np.bool_)
+        if mobility_keys.size:
+            mobility_matrix[mobility_keys // n_jobs, mobility_keys % n_jobs] = True
 
     texts = [p.seeking_text or "" for p in kept] + [p.offering_text or "" for p in kept]
     model, vectors = TextModel.fit_transform(texts, rank=text_rank, seed=seed)
@@ -237,6 +249,7 @@ def build_index(
         mobility_out=mobility_out,
         mobility_in=mobility_in,
         notes=notes,
+        mobility_matrix=mobility_matrix,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .features import proxy_vectors
+from .features import ProxyMatrices, proxy_vectors
 from .index import MatchingIndex
 from .scoring import pair_scores
 from .weights import Weights
@@ -17,6 +17,15 @@ RESCORE_CHUNK = 400_000
 
 
 def proxies(index: MatchingIndex, weights: Weights) -> tuple[F32, F32]:
+    """(L, R) with L · R = proxy(m, c), both directions summed (for anchors over one inner product)."""
+    qf, rf, qb, rb = proxy_matrices(index, weights)
+    return np.ascontiguousarray(np.concatenate([qf, qb], axis=1)), np.ascontiguousarray(
+        np.concatenate([rf, rb], axis=1)
+    )
+
+
+def proxy_matrices(index: MatchingIndex, weights: Weights) -> ProxyMatrices:
+    """(QF, RF, QB, RB), cached on the index per weights (see features.proxy_vectors)."""
     key = tuple(weights.to_dict().values())
     cached = index.proxy_cache.get(key)
     if cached is None:

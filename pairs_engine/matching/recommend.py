@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .candidates import related_lists
+from .candidates import harmonic_proxy, related_lists
 from .fairness import mmr_rerank
 from .features import structured_part
 from .index import RECRUITER, MatchingIndex, topic_mask
-from .ranking import proxies, rescore
+from .ranking import proxy_matrices, rescore
 from .scoring import PHASE_LABELS, SITUATION_LABELS, components_both, explain_pair, slot_label
 from .types import (
     PHASES,
@@ -78,20 +78,8 @@ def suggest_people(
     # One proxy value per row — the dense part, plus the exact structured part (features.structured_part) on the
     # rows with a precise ROME relation, plus the domaine bonuses elsewhere — then the best `candidates` rows by
     # proxy are re-scored exactly.
-    left, right = proxies(index, weights)
-    lists = related_lists(index)
-    bonus = lists.weak_bonus(index, row, weights)
-    proxy = right @ left[row]
-    proxy += bonus
-    related = lists.strong(index, row)
-    if related.size:
-        left_extra, right_extra, targets_left, targets_right = structured_part(
-            index, weights, job=int(index.job[row]), rows=np.asarray([row], dtype=np.int64), pool=related
-        )
-        structured = right_extra @ left_extra[0]
-        if targets_right.shape[0] and targets_right.nnz:
-            structured += (targets_left @ targets_right).toarray()[0]
-        proxy[related] += structured - bonus[related]
+    proxy = member_proxy(index, row, weights)
+    allowed = np.flatnonzero(open_rows).astype(np.int64)
     chosen = allowed
     if chosen.size > candidates:
         chosen = chosen[np.argpartition(-proxy[chosen], candidates - 1)[:candidates]]
@@ -134,6 +122,29 @@ def suggest_people(
         for j, i in enumerate(picks)
     )
     return Recommendations(items)
+
+
+def member_proxy(index: MatchingIndex, row: int, weights: Weights) -> F32:
+    """Harmonic proxy of `row` against every row: the dense part, plus the exact structured part on the rows with
+    a precise ROME relation, plus the domaine bonuses elsewhere (see candidates.RelatedLists)."""
+    proxy = proxy_matrices(index, weights)
+    lists = related_lists(index)
+    bonus = lists.weak_bonus(index, row, weights)
+    forward = proxy.rf @ proxy.qf[row]
+    forward += 0.5 * bonus
+    backward = proxy.rb @ proxy.qb[row]
+    backward += 0.5 * bonus
+    related = lists.strong(index, row)
+    if related.size:
+        structured = structured_part(
+            index, weights, job=int(index.job[row]), rows=np.asarray([row], dtype=np.int64), pool=related
+        )
+        extra_forward = structured.right @ structured.left_fwd[0]
+        extra_backward = structured.right @ structured.left_bwd[0]
+        structured.add_targets(extra_forward[None, :], extra_backward[None, :], 0, 1)
+        forward[related] += extra_forward - 0.5 * bonus[related]
+        backward[related] += extra_backward - 0.5 * bonus[related]
+    return harmonic_proxy(forward, backward)
 
 
 # --- Rencontres -------------------------------------------------------------------------------------------

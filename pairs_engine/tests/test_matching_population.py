@@ -193,3 +193,22 @@ def test_on_demand_recall_against_brute_force() -> None:
         found_scores = exact[np.searchsorted(candidates, [index.row_of[s.id] for s in found.items])]
         recalls.append(min(1.0, float((found_scores >= kth - 1e-6).sum()) / wanted))
     assert float(np.mean(recalls)) >= 0.97
+
+
+def test_blocked_pool_keeps_the_group_core_whatever_the_budget() -> None:
+    """A job group's pool always holds the job's holders and seekers, even when a target's holders do not fit."""
+    from pairs_engine.matching.candidates import _Pools
+
+    population = synthetic.generate(members=3000, seed=2)
+    index = build_index(population.profiles, rome=population.rome)
+    recommendable = np.flatnonzero(index.recommendable).astype(np.int64)
+    pools = _Pools(index, recommendable)
+    jobs, counts = np.unique(index.job[index.job >= 0], return_counts=True)
+    job = int(jobs[np.argmax(counts)])
+    group = np.flatnonzero(index.job == job).astype(np.int64)
+    holders = recommendable[index.job[recommendable] == job]
+    seekers = recommendable[(index.targets[recommendable] == job).any(axis=1)]
+    for budget in (1, 50, 100_000):
+        pool, _covered = pools.pool(index, rows=group, base=job, pool_size=budget)
+        assert np.isin(holders, pool).all()
+        assert np.isin(seekers, pool).all()
