@@ -115,3 +115,41 @@ def quota_infeasibility(
                 f"Au moins {quota.minimum} « {quota.role} » ne tiennent pas à une table de {min(sizes)}."
             )
     return reasons
+
+
+def degree_bound(affinity: FloatArray, rounds: int, sizes: tuple[int, ...]) -> float:
+    """A valid upper bound at least as tight as the star bound, for repeat-free plans: the LP.
+
+    The pairs met in a repeat-free plan form a simple graph where each person has at most
+    R(s − 1) partners; the heaviest such graph (a b-matching) bounds the total affinity, and
+    so does its linear relaxation ``max Σ w·x, Σ_j x_ij ≤ R(s − 1), 0 ≤ x ≤ 1`` solved here
+    by HiGHS. The star bound is a feasible dual solution of that LP, so this is never looser.
+    It ignores that table-mates must also sit with each other, which the star bound ignores too.
+    """
+    from scipy.optimize import linprog  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    people = affinity.shape[0]
+    degree = min(rounds * (max(sizes) - 1), people - 1)
+    rows, cols = np.triu_indices(people, 1)
+    weights = affinity[rows, cols]
+    keep = weights > 0
+    rows, cols, weights = rows[keep], cols[keep], weights[keep]
+    if weights.size == 0 or degree <= 0:
+        return 0.0
+    edges = np.arange(weights.size)
+    incidence = csr_matrix(
+        (np.ones(2 * weights.size), (np.concatenate([rows, cols]), np.concatenate([edges, edges]))),
+        shape=(people, weights.size),
+    )
+    result = linprog(
+        -weights, A_ub=incidence, b_ub=np.full(people, float(degree)), bounds=(0.0, 1.0), method="highs"
+    )
+    star = star_bound(affinity, rounds, sizes)
+    if result.status != 0:
+        return star
+    # Any y ≥ 0 gives the valid bound R(s − 1)·Σ y + Σ_pairs max(0, w − y_i − y_j) (LP duality):
+    # evaluate it at HiGHS' duals, so solver tolerances cannot make the bound too low.
+    y = np.maximum(0.0, -np.asarray(result.ineqlin.marginals, dtype=np.float64))
+    slack = np.maximum(0.0, weights - y[rows] - y[cols]).sum()
+    return float(min(degree * y.sum() + slack, star))

@@ -257,3 +257,52 @@ def test_rounds_beyond_the_bound_still_give_a_plan() -> None:
     assert plan.repeats > 0
     assert any("borne" in note for note in plan.notes)
     assert plan_verify(plan).ok
+
+
+def test_layered_cyclic_search_finds_a_nearly_kirkman_system() -> None:
+    import random
+
+    from pairs_engine.planning.designs import _layer_options, layered_cyclic_search
+
+    # 18 people in tables of 3 over 8 rounds (a nearly Kirkman triple system): Z_6 develops
+    # one base round into 6 rounds and a layer fixed by the shift by 2 into 2 more.
+    assert _layer_options(6, 6, 8)[0] == (1, 3)
+    found = layered_cyclic_search(18, 3, 8, random.Random(0), float("inf"), max_moves=200_000)
+    assert found is not None
+    schedule, name = found
+    assert "couches" in name
+    assert len(schedule) == 8
+    for tables in schedule:
+        assert sorted(p for t in tables for p in t) == list(range(18))
+        assert all(len(t) == 3 for t in tables)
+    assert _pairs_once(schedule)
+    # Beyond the bound (P − 1)/(s − 1) it refuses instead of searching.
+    assert layered_cyclic_search(18, 3, 9, random.Random(0), float("inf"), max_moves=1000) is None
+
+
+def test_planner_finds_6_3_8_without_repeats() -> None:
+    plan = plan_tables(
+        participants=list(range(18)), affinity=np.zeros((18, 18)), table_size=3, rounds=8, max_iterations=400
+    )
+    assert plan_verify(plan).ok
+    assert plan.repeats == 0
+    assert "couches" in plan.method
+
+
+def test_degree_bound_is_valid_and_never_looser_than_the_star_bound() -> None:
+    from pairs_engine.planning.bounds import degree_bound
+
+    # One person liked by all, nobody else liked: the star bound counts the four halves
+    # of the others' best partner, the LP sees that person 0 has a single seat.
+    a = np.zeros((5, 5))
+    a[0, 1:] = a[1:, 0] = 1.0
+    assert star_bound(a, 1, (2, 2, 1)) == pytest.approx(2.5)
+    assert degree_bound(a, 1, (2, 2, 1)) == pytest.approx(1.0)
+    affinity = _random_affinity(24, 4)
+    np.fill_diagonal(affinity, 0.0)
+    plan = plan_tables(
+        participants=list(range(24)), affinity=affinity, table_size=4, rounds=3, max_iterations=300
+    )
+    assert plan.repeats == 0
+    bound = degree_bound(affinity, 3, (4,) * 6)
+    assert plan.affinity_total <= bound + 1e-9 <= plan.affinity_bound + 2e-9
