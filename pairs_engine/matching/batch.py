@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,11 @@ class BatchResult:
         )
 
 
+def default_threads() -> int:
+    """Threads for one batch: the machine's cores, at most 4 (set `threads=1` when several workers share them)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def suggest_batch(
     index: MatchingIndex,
     *,
@@ -94,11 +100,13 @@ def suggest_batch(
     coverage_k: int | None = None,
     per_member: int | None = None,
     pool_size: int = 12_000,
+    threads: int | None = None,
 ) -> BatchResult:
     """Top-k suggestions for every member in `member_ids` (default: all indexed members).
 
-    Steps: proxy candidates (`per_member` per member, default max(6k, 100)), exact reciprocal re-scoring, optional
-    MMR re-ranking (`diversity`), then the exposure cap (nobody suggested more than `exposure_cap` times)."""
+    Steps: proxy candidates (`per_member` per member, default max(3k, 60)), exact reciprocal re-scoring, optional
+    MMR re-ranking (`diversity`), then the exposure cap (nobody suggested more than `exposure_cap` times).
+    Candidate scans and re-scoring run on `threads` threads (default: `default_threads()`)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ix = index
@@ -107,7 +115,8 @@ def suggest_batch(
     empty: dict[int, str] = {m: NOT_INDEXED for m in wanted if m not in ix.row_of}
     query_rows = np.asarray([ix.row_of[m] for m in known], dtype=np.int64)
     k = max(int(k), 0)
-    per_member = per_member or max(6 * k, 100)
+    per_member = per_member or max(3 * k, 60)
+    threads = threads if threads is not None else default_threads()
     excluded = exclusion_lists(ix, exclude)
 
     proxy = proxy_matrices(ix, weights)
@@ -122,12 +131,14 @@ def suggest_batch(
             per_member=per_member,
             pool_size=pool_size,
             excluded=excluded,
+            timings=timings,
+            threads=threads,
         )
     else:
         q = c = np.zeros(0, dtype=np.int64)
     timings["candidates"] = time.perf_counter() - t
     t = time.perf_counter()
-    score, _f, _b = rescore(ix, weights, q, c)
+    score, _f, _b = rescore(ix, weights, q, c, threads=threads)
     timings["rescoring"] = time.perf_counter() - t
     t = time.perf_counter()
     length = min(per_member, max(2 * k, k + 10)) if exposure_cap is not None or diversity > 0 else k

@@ -10,7 +10,9 @@ group's pool get a second pass: the members wanting them against the people who 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -147,8 +149,10 @@ def blocked_candidates(
     per_member: int,
     pool_size: int,
     excluded: dict[int, I64],
+    timings: dict[str, float] | None = None,
+    threads: int = 1,
 ) -> tuple[I64, I64]:
-    """Candidate pairs for `query_rows`, each pair once.
+    """Candidate pairs for `query_rows`, each pair once (`timings`, if given, receives the seconds per pass).
 
     Pass 1 groups members by current job (else first target job, else situation) and scans each group against
     everybody (small index) or its ROME-related pool. Pass 2 (large index) covers the target jobs a group's pool
@@ -169,78 +173,65 @@ def blocked_candidates(
         if small
         else None
     )
-    out_q: list[I64] = []
-    out_c: list[I64] = []
+    out: list[Future[tuple[I64, I64]]] = []
     left_out_q: list[I64] = []
     left_out_t: list[I64] = []
-    for rows, key in _groups(query_rows, base[query_rows]):
-        job = key if key < n_jobs else -1
-        if pools is None:
-            pool = recommendable
-        else:
+    with ThreadPoolExecutor(max_workers=max(threads, 1)) as executor:
+
+        def submit(
+            rows: I64, pool: I64, job: int, keep: int, pool_right: tuple[F32, F32] | None = None
+        ) -> None:
+            # Pools are built here, in order (they share scratch arrays); scans run in the threads (numpy
+            # releases the GIL in matrix products, partitions and element-wise loops).
+            out.append(
+                executor.submit(
+                    scan,
+                    ix,
+                    weights,
+                    proxy,
+                    job=job,
+                    query_rows=rows,
+                    pool=pool,
+                    per_member=keep,
+                    excluded=excluded,
+                    pool_right=pool_right,
+                )
+            )
+
+        clock = time.perf_counter()
+        for rows, key in _groups(query_rows, base[query_rows]):
+            job = key if key < n_jobs else -1
+            if pools is None:
+                submit(rows, recommendable, job, per_member, everybody)
+                continue
             pool, covered = pools.pool(ix, rows=rows, base=key, pool_size=pool_size)
             targets = ix.targets[rows]
             missing = (targets >= 0) & ~np.isin(targets, covered)
             r_idx, t_idx = np.nonzero(missing)
             left_out_q.append(rows[r_idx])
             left_out_t.append(targets[r_idx, t_idx].astype(np.int64))
-        q, c = scan(
-            ix,
-            weights,
-            proxy,
-            job=job,
-            query_rows=rows,
-            pool=pool,
-            per_member=per_member,
-            excluded=excluded,
-            pool_right=everybody,
-        )
-        out_q.append(q)
-        out_c.append(c)
-    if pools is not None:
-        # Peers: the same situation, phase and sector, whatever their job (job terms: none in the proxy).
-        peer_key = (
-            ((ix.situation.astype(np.int64) + 1) * 4 + ix.phase.astype(np.int64) + 1)
-            * (len(ix.sectors.codes) + 1)
-            + ix.sector.astype(np.int64)
-            + 1
-        )
-        recommendable_keys = peer_key[recommendable]
-        order = np.argsort(recommendable_keys, kind="stable")
-        sorted_pool, sorted_keys = recommendable[order], recommendable_keys[order]
-        for rows, key in _groups(query_rows, peer_key[query_rows]):
-            start, stop = np.searchsorted(sorted_keys, [key, key + 1])
-            pool = sorted_pool[start:stop]
-            q, c = scan(
-                ix,
-                weights,
-                proxy,
-                job=int(ix.job[rows[0]]) if (ix.job[rows] == ix.job[rows[0]]).all() else -1,
-                query_rows=rows,
-                pool=pool,
-                per_member=per_member // 2,
-                excluded=excluded,
-            )
-            out_q.append(q)
-            out_c.append(c)
-    if pools is not None and left_out_q:
-        members = np.concatenate(left_out_q)
-        wanted = np.concatenate(left_out_t)
-        second = max(per_member // 2, 20)
-        for rows, target in _groups(members, wanted):
-            pool = pools.holders(target)
-            q, c = scan(
-                ix,
-                weights,
-                proxy,
-                job=-1,
-                query_rows=rows,
-                pool=pool,
-                per_member=second,
-                excluded=excluded,
-            )
-            out_q.append(q)
-            out_c.append(c)
+            submit(rows, pool, job, per_member)
+        if pools is not None:
+            # Peers: the same situation and phase, and the same domaine or the same sector, whatever their job.
+            for peer_key in _peer_keys(ix):
+                recommendable_keys = peer_key[recommendable]
+                order = np.argsort(recommendable_keys, kind="stable")
+                sorted_pool, sorted_keys = recommendable[order], recommendable_keys[order]
+                for rows, key in _groups(query_rows, peer_key[query_rows]):
+                    if key < 0:
+                        continue
+                    start, stop = np.searchsorted(sorted_keys, [key, key + 1])
+                    job = int(ix.job[rows[0]]) if (ix.job[rows] == ix.job[rows[0]]).all() else -1
+                    submit(rows, sorted_pool[start:stop], job, per_member // 2)
+        if pools is not None and left_out_q:
+            members = np.concatenate(left_out_q)
+            wanted = np.concatenate(left_out_t)
+            for rows, target in _groups(members, wanted):
+                submit(rows, pools.holders(target), -1, max(per_member // 2, 20))
+        results = [future.result() for future in out]
+    _lap(timings, "scans", clock)
+    out_q = [q for q, _c in results]
+    out_c = [c for _q, c in results]
     if not out_q:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     q = np.concatenate(out_q)
@@ -250,6 +241,21 @@ def blocked_candidates(
         _keys, first = np.unique(q * ix.size + c, return_index=True)
         q, c = q[first], c[first]
     return q, c
+
+
+def _peer_keys(ix: MatchingIndex) -> list[I64]:
+    """Peer pass keys, −1 where a member has none: (situation, phase, domaine) and (situation, phase, sector)."""
+    known = (ix.situation >= 0) & (ix.phase >= 0)
+    sit_phase = ix.situation.astype(np.int64) * 3 + ix.phase.astype(np.int64)
+    keys = []
+    for column, size in ((ix.job_domain, len(ix.domains.codes)), (ix.sector, len(ix.sectors.codes))):
+        keys.append(np.where(known & (column >= 0), sit_phase * (size + 1) + column.astype(np.int64), -1))
+    return keys
+
+
+def _lap(timings: dict[str, float] | None, name: str, since: float) -> None:
+    if timings is not None:
+        timings[name] = time.perf_counter() - since
 
 
 def _groups(rows: I64, keys: I64) -> list[tuple[I64, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import numpy.typing as npt
 
@@ -13,7 +15,7 @@ from .weights import Weights
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 
-RESCORE_CHUNK = 400_000
+RESCORE_CHUNK = 200_000
 
 
 def proxies(index: MatchingIndex, weights: Weights) -> tuple[F32, F32]:
@@ -36,15 +38,23 @@ def proxy_matrices(index: MatchingIndex, weights: Weights) -> ProxyMatrices:
     return cached
 
 
-def rescore(index: MatchingIndex, weights: Weights, q: I64, c: I64) -> tuple[F32, F32, F32]:
-    """Exact (score, forward, backward) of pairs, in chunks to bound memory."""
+def rescore(
+    index: MatchingIndex, weights: Weights, q: I64, c: I64, *, threads: int = 1
+) -> tuple[F32, F32, F32]:
+    """Exact (score, forward, backward) of pairs, in chunks to bound memory (chunks run on `threads` threads)."""
     if q.size == 0:
         empty = np.zeros(0, dtype=np.float32)
         return empty, empty, empty
-    parts = [
-        pair_scores(index, q[i : i + RESCORE_CHUNK], c[i : i + RESCORE_CHUNK], weights)
-        for i in range(0, q.size, RESCORE_CHUNK)
-    ]
+    starts = range(0, q.size, RESCORE_CHUNK)
+
+    def chunk(i: int) -> tuple[F32, F32, F32]:
+        return pair_scores(index, q[i : i + RESCORE_CHUNK], c[i : i + RESCORE_CHUNK], weights)
+
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as executor:
+            parts = list(executor.map(chunk, starts))
+    else:
+        parts = [chunk(i) for i in starts]
     return (
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
