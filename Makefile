@@ -52,7 +52,7 @@ serve:
 	@echo "  (les emails, dont les codes de connexion, s'affichent dans ce terminal)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --no-reload & \
+	  OPENBLAS_NUM_THREADS=1 $(PY) manage.py db_worker --no-reload & \
 	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver --noreload $(DEMO_HOST):$(DEMO_PORT)
 
