@@ -129,7 +129,8 @@ def bench_pairing(quick: bool) -> None:
 def bench_feasibility(quick: bool) -> None:
     print("\n## Faisabilité (golfeurs sociaux, groupes-taille-tours), budget 10 s")
     print(f"{'instance':<9} {'doublons':>8} {'prouvé impossible':>18} {'temps s':>8}  méthode")
-    for groups, size, rounds in [(8, 4, 10), (5, 3, 7), (4, 4, 5), (6, 6, 3), (6, 6, 4)]:
+    instances = [(8, 4, 10), (8, 4, 9), (5, 3, 7), (6, 3, 8), (4, 4, 5), (6, 6, 3), (6, 6, 4)]
+    for groups, size, rounds in instances:
         people = groups * size
         plan, t = timed(
             lambda: plan_tables(
@@ -193,6 +194,11 @@ def bench_affinity(quick: bool) -> None:
         f"affinité {plan.affinity_total:.2f} / borne étoile {plan.affinity_bound:.2f} = {plan.affinity_ratio:.4f} ; "
         f"doublons {plan.repeats} ; écarts aux quotas {len(plan.quota_violations)} ; {t:.1f} s"
     )
+    # A valid bound never looser than the star bound (LP of the degree-R(s−1) partner graph).
+    from pairs_engine.planning.bounds import degree_bound
+
+    lp = degree_bound(affinity, 8, plan.request.table_sizes)
+    print(f"borne LP des degrés {lp:.2f} : ratio {plan.affinity_total / lp:.4f} (référence : étoile)")
     cases = [(9, 3, 3, 30.0, 3.0)] if quick else [(9, 3, 3, 60.0, 5.0), (12, 3, 3, 60.0, 10.0)]
     for people, size, rounds, cp_limit, our_budget in cases:
         print(f"\n## Petit cas contre CP-SAT, P = {people}, s = {size}, R = {rounds} (poids entiers 0–100)")

@@ -5,7 +5,16 @@ import numpy as np
 import pytest
 
 from pairs_engine.planning import PlanningError, pair_round, simulate_rounds
-from pairs_engine.planning.pairing import match_arrays
+from pairs_engine.planning.pairing import (
+    _clean_edges,
+    _connect_odd_cycles,
+    _Graph,
+    _local_bound,
+    _lp_duals,
+    _matching_weight,
+    _relaxation,
+    match_arrays,
+)
 
 
 def _random_graph(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -62,7 +71,7 @@ def _candidates(n: int, k: int, seed: int) -> dict[str, list[tuple[str, float]]]
 def test_past_pairs_are_never_repeated_over_twelve_rounds() -> None:
     members = [f"m{i}" for i in range(41)]
     results, repeats = simulate_rounds(
-        members=members, candidates=_candidates(41, 20, 1), rounds=12, exact_limit=0
+        members=members, candidates=_candidates(41, 20, 1), rounds=12, exact_limit=0, time_budget=1.0
     )
     assert repeats == 0
     seen: set[frozenset[object]] = set()
@@ -115,3 +124,53 @@ def test_bad_weights_get_french_messages() -> None:
         pair_round(members=["a", "b"], candidates={"a": [("b", -1.0)]})
     with pytest.raises(PlanningError, match="2×2"):
         pair_round(members=["a", "b"], candidates=np.zeros((3, 3)))
+
+
+def _knn_graph(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top-k lists on a sphere, as in the benchmark: its LP relaxation has odd cycles."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    sims = x @ x.T
+    np.fill_diagonal(sims, -np.inf)
+    v = np.argsort(-sims, axis=1)[:, :k].ravel()
+    u = np.repeat(np.arange(n), k)
+    w = np.clip(sims[u, v], 0, None) + rng.random(n * k) * 0.05
+    return u, v, w
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lp_duals_local_bound_and_cycle_paths(seed: int) -> None:
+    n = 300
+    u, v, w = _knn_graph(n, 6, seed)
+    if seed >= 4:
+        w = np.round(w * 10) / 10  # ties: the relaxation may have even cycles too
+    graph = _Graph(n, *_clean_edges(n, u, v, w))
+    bound, perm = _relaxation(graph)
+    y = _lp_duals(graph, perm)
+    # Feasible for the fractional matching LP and optimal (same value as the relaxation).
+    assert (y >= 0).all()
+    assert (y[graph.u] + y[graph.v] >= graph.w - 1e-12).all()
+    assert y.sum() == pytest.approx(bound, rel=1e-9)
+    optimum = _nx_optimum(n, u, v, w)
+    local, start, _ = _local_bound(graph, perm, y, deadline=float("inf"))
+    assert _matching_weight(graph, start) <= optimum + 1e-9 <= local + 1e-7
+    assert optimum - 1e-7 <= local <= y.sum() + 1e-9
+    mate = _connect_odd_cycles(graph, perm, y)
+    paired = np.flatnonzero(mate >= 0)
+    assert (mate[mate[paired]] == paired).all()
+    assert (graph.weight(paired, mate[paired]) > 0).all()  # only real edges
+    assert _matching_weight(graph, mate) <= optimum + 1e-9
+
+
+def test_local_bound_is_tighter_than_the_lp_when_the_lp_has_odd_cycles() -> None:
+    tighter = 0
+    for seed in range(6):
+        n = 300
+        u, v, w = _knn_graph(n, 6, seed)
+        graph = _Graph(n, *_clean_edges(n, u, v, w))
+        bound, perm = _relaxation(graph)
+        if (perm[perm] != np.arange(n)).any():
+            y = _lp_duals(graph, perm)
+            tighter += _local_bound(graph, perm, y, deadline=float("inf"))[0] < bound - 1e-6
+    assert tighter >= 3
