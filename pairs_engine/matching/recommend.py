@@ -51,7 +51,7 @@ def suggest_people(
     exclude: Iterable[int] = (),
     diversity: float = 0.0,
     max_reasons: int = 4,
-    candidates: int = 500,
+    candidates: int = 200,
 ) -> Recommendations:
     """The `k` people `member_id` should meet, best first, each with its top French reasons.
 
