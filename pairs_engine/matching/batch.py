@@ -13,7 +13,7 @@ import numpy.typing as npt
 from .candidates import blocked_candidates, exclusion_lists
 from .fairness import cap_exposure, coverage, gini, mmr_rerank
 from .index import MatchingIndex
-from .ranking import proxy_matrices, ranked_lists, rescore
+from .ranking import proxy_matrices, ranked_lists, rescore, rescore_scores
 from .recommend import ALL_EXCLUDED, NO_MATCH, NOBODY, NOT_INDEXED, NOTHING_ASKED
 from .scoring import components_both, explain_pair
 from .types import Recommendations, Suggestion
@@ -138,7 +138,7 @@ def suggest_batch(
         q = c = np.zeros(0, dtype=np.int64)
     timings["candidates"] = time.perf_counter() - t
     t = time.perf_counter()
-    score, _f, _b = rescore(ix, weights, q, c, threads=threads)
+    score = rescore_scores(ix, weights, q, c, threads=threads)
     timings["rescoring"] = time.perf_counter() - t
     t = time.perf_counter()
     length = min(per_member, max(2 * k, k + 10)) if exposure_cap is not None or diversity > 0 else k

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import numpy as np
 import numpy.typing as npt
@@ -77,14 +77,14 @@ def scan(
     per_member: int,
     excluded: dict[int, I64],
     pool_right: tuple[F32, F32] | None = None,
-) -> tuple[I64, I64]:
+) -> tuple[I32, I32]:
     """Top `per_member` pool rows by proxy for each query row (self and excluded rows removed).
 
     The proxy of each direction is computed (QF · RF for m → c, QB · RB for c → m, plus the structured part) and
     combined by the harmonic mean, as the exact score is: a candidate good for one side only ranks low here too.
     All `query_rows` share current job `job` (−1: none). Returns (query_rows, candidate_rows)."""
     if query_rows.size == 0 or pool.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
     structured = structured_part(index, weights, job=job, rows=query_rows, pool=pool)
     # The group's structured columns ride along in the same matrix products.
     if pool_right is None:
@@ -96,8 +96,8 @@ def scan(
     rf_t, rb_t = rf_pool.T, rb_pool.T
     position = np.full(index.size, -1, dtype=np.int64)
     position[pool] = np.arange(pool.size)
-    out_q: list[I64] = []
-    out_c: list[I64] = []
+    out_q: list[I32] = []
+    out_c: list[I32] = []
     width = pool.size
     for start in range(0, query_rows.size, QUERY_BLOCK):
         block = query_rows[start : start + QUERY_BLOCK]
@@ -123,8 +123,8 @@ def scan(
             q_local, c_local = q_local[finite], c_local[finite]
         else:
             q_local, c_local = np.nonzero(np.isfinite(scores))
-        out_q.append(block[q_local])
-        out_c.append(pool[c_local])
+        out_q.append(block[q_local].astype(np.int32))
+        out_c.append(pool[c_local].astype(np.int32))
     return np.concatenate(out_q), np.concatenate(out_c)
 
 
@@ -151,7 +151,7 @@ def blocked_candidates(
     excluded: dict[int, I64],
     timings: dict[str, float] | None = None,
     threads: int = 1,
-) -> tuple[I64, I64]:
+) -> tuple[I32, I32]:
     """Candidate pairs for `query_rows`, each pair once (`timings`, if given, receives the seconds per pass).
 
     Pass 1 groups members by current job (else first target job, else situation) and scans each group against
@@ -173,7 +173,17 @@ def blocked_candidates(
         if small
         else None
     )
-    out: list[Future[tuple[I64, I64]]] = []
+    # Pairs as int32 rows; at most 2 × threads scans in flight, so pools and score blocks do not pile up.
+    # Results are kept by submission number, so the output order does not depend on which thread ends first.
+    pending: dict[Future[tuple[I32, I32]], int] = {}
+    done_pairs: dict[int, tuple[I32, I32]] = {}
+
+    def collect(limit: int) -> None:
+        while len(pending) > limit:
+            finished, _running = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done_pairs[pending.pop(future)] = future.result()
+
     left_out_q: list[I64] = []
     left_out_t: list[I64] = []
     with ThreadPoolExecutor(max_workers=max(threads, 1)) as executor:
@@ -183,20 +193,20 @@ def blocked_candidates(
         ) -> None:
             # Pools are built here, in order (they share scratch arrays); scans run in the threads (numpy
             # releases the GIL in matrix products, partitions and element-wise loops).
-            out.append(
-                executor.submit(
-                    scan,
-                    ix,
-                    weights,
-                    proxy,
-                    job=job,
-                    query_rows=rows,
-                    pool=pool,
-                    per_member=keep,
-                    excluded=excluded,
-                    pool_right=pool_right,
-                )
+            collect(2 * max(threads, 1))
+            future = executor.submit(
+                scan,
+                ix,
+                weights,
+                proxy,
+                job=job,
+                query_rows=rows,
+                pool=pool,
+                per_member=keep,
+                excluded=excluded,
+                pool_right=pool_right,
             )
+            pending[future] = len(pending) + len(done_pairs)
 
         clock = time.perf_counter()
         for rows, key in _groups(query_rows, base[query_rows]):
@@ -228,18 +238,21 @@ def blocked_candidates(
             wanted = np.concatenate(left_out_t)
             for rows, target in _groups(members, wanted):
                 submit(rows, pools.holders(target), -1, max(per_member // 2, 20))
-        results = [future.result() for future in out]
+        collect(0)
     _lap(timings, "scans", clock)
-    out_q = [q for q, _c in results]
-    out_c = [c for _q, c in results]
-    if not out_q:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    q = np.concatenate(out_q)
-    c = np.concatenate(out_c)
+    if not done_pairs:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    q = np.concatenate([done_pairs[i][0] for i in range(len(done_pairs))])
+    c = np.concatenate([done_pairs[i][1] for i in range(len(done_pairs))])
+    done_pairs.clear()
     if pools is not None:
         # A pair may come from several passes: keep it once.
-        _keys, first = np.unique(q * ix.size + c, return_index=True)
-        q, c = q[first], c[first]
+        # (Sort, then drop repeats: np.unique takes a slow hashing path on tens of millions of int64 keys.)
+        keys = q.astype(np.int64) * ix.size + c
+        del q, c
+        keys.sort()
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+        q, c = (keys // ix.size).astype(np.int32), (keys % ix.size).astype(np.int32)
     return q, c
 
 

@@ -7,6 +7,7 @@ s(m → c) = Σ wᵢ fᵢ / Σ wᵢ, and a suggestion's score is the harmonic me
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from .weights import Weights
 COMPONENTS: tuple[str, ...] = tuple(item.name for item in fields(Weights))
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+Rows = npt.NDArray[np.signedinteger[Any]]  # row indices, int32 or int64
 
 # Values of the graded components.
 STEP_AHEAD_TARGET = 1.0  # c already holds the job m targets
@@ -48,12 +50,12 @@ def weight_vector(weights: Weights) -> F32:
     return np.asarray([getattr(weights, name) for name in COMPONENTS], dtype=np.float32)
 
 
-def components(index: MatchingIndex, m: I64, c: I64) -> F32:
+def components(index: MatchingIndex, m: Rows, c: Rows) -> F32:
     """(len(m), len(COMPONENTS)) values of f(m[i] → c[i])."""
     return components_both(index, m, c)[0]
 
 
-def components_both(index: MatchingIndex, m: I64, c: I64) -> tuple[F32, F32]:
+def components_both(index: MatchingIndex, m: Rows, c: Rows) -> tuple[F32, F32]:
     """Values of f(m[i] → c[i]) and f(c[i] → m[i]), sharing the work of both directions."""
     ix = index
     n = m.shape[0]
@@ -138,7 +140,7 @@ def components_both(index: MatchingIndex, m: I64, c: I64) -> tuple[F32, F32]:
     return fwd, bwd
 
 
-def pair_scores(index: MatchingIndex, m: I64, c: I64, weights: Weights) -> tuple[F32, F32, F32]:
+def pair_scores(index: MatchingIndex, m: Rows, c: Rows, weights: Weights) -> tuple[F32, F32, F32]:
     """(score, forward, backward) of the pairs (m[i], c[i]); score is the harmonic mean, 0 when either is 0."""
     w = weight_vector(weights)
     total = float(w.sum())
