@@ -294,6 +294,21 @@ def _greedy_complete(graph: _Graph, mate: IntArray) -> IntArray:
     return mate
 
 
+def _best_free_neighbour(graph: _Graph, free: NDArray[np.bool_], n: int) -> tuple[IntArray, FloatArray]:
+    """For every member, its heaviest neighbour among the `free` ones (−1 / 0 when none)."""
+    best_free = np.full(n, -1, dtype=np.int64)
+    best_free_w = np.zeros(n)
+    sel = free[graph.other]
+    if sel.any():
+        ends, other, ew = graph.ends[sel], graph.other[sel], graph.ew[sel]
+        order = np.lexsort((-ew, ends))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = ends[order][1:] != ends[order][:-1]
+        best_free[ends[order][first]] = other[order][first]
+        best_free_w[ends[order][first]] = ew[order][first]
+    return best_free, best_free_w
+
+
 def _improve(graph: _Graph, mate: IntArray, deadline: float, rounds: int = 30) -> IntArray:
     """Improving moves, applied in non-overlapping batches until none pays.
 
@@ -317,16 +332,7 @@ def _improve(graph: _Graph, mate: IntArray, deadline: float, rounds: int = 30) -
         changed |= _apply(mate, x[ok], y[ok], mx[ok], my[ok], gain[ok], n)
         # takeover
         free = mate < 0
-        best_free = np.full(n, -1, dtype=np.int64)
-        best_free_w = np.zeros(n)
-        sel = free[graph.other]
-        if sel.any():
-            ends, other, ew = graph.ends[sel], graph.other[sel], graph.ew[sel]
-            order = np.lexsort((-ew, ends))
-            first = np.ones(order.size, dtype=bool)
-            first[1:] = ends[order][1:] != ends[order][:-1]
-            best_free[ends[order][first]] = other[order][first]
-            best_free_w[ends[order][first]] = ew[order][first]
+        best_free, best_free_w = _best_free_neighbour(graph, free, n)
         a_side = graph.ends
         u_side = graph.other
         cand = free[u_side] & (mate[a_side] >= 0)
@@ -432,16 +438,7 @@ def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
         if not np.isfinite(new_g).any():
             break
     # Best free neighbour of every member, to close a path.
-    best_free = np.full(n, -1, dtype=np.int64)
-    best_free_w = np.zeros(n)
-    sel = free[graph.other]
-    if sel.any():
-        ends, other, ew = graph.ends[sel], graph.other[sel], graph.ew[sel]
-        order = np.lexsort((-ew, ends))
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = ends[order][1:] != ends[order][:-1]
-        best_free[ends[order][first]] = other[order][first]
-        best_free_w[ends[order][first]] = ew[order][first]
+    best_free, best_free_w = _best_free_neighbour(graph, free, n)
     gains, depths, ends_all, origins = [], [], [], []
     for d in range(1, len(levels_g)):
         g = levels_g[d]
