@@ -13,7 +13,7 @@ import numpy.typing as npt
 from .candidates import blocked_candidates, exclusion_lists
 from .fairness import cap_exposure, coverage, gini, mmr_rerank
 from .index import MatchingIndex
-from .ranking import proxy_matrices, ranked_lists, rescore, rescore_scores
+from .ranking import merge_lists, proxy_matrices, ranked_lists, rescore, rescore_scores, reversed_lists
 from .recommend import ALL_EXCLUDED, NO_MATCH, NOBODY, NOT_INDEXED, NOTHING_ASKED
 from .scoring import components_both, explain_pair
 from .types import Recommendations, Suggestion
@@ -104,8 +104,9 @@ def suggest_batch(
 ) -> BatchResult:
     """Top-k suggestions for every member in `member_ids` (default: all indexed members).
 
-    Steps: proxy candidates (`per_member` per member, default max(3k, 60)), exact reciprocal re-scoring, optional
-    MMR re-ranking (`diversity`), then the exposure cap (nobody suggested more than `exposure_cap` times).
+    Steps: proxy candidates (`per_member` per member, default max(3k, 60)), exact reciprocal re-scoring (the score is
+    symmetric, so each scored pair serves both members), optional MMR re-ranking (`diversity`), then the exposure
+    cap (nobody suggested more than `exposure_cap` times).
     Candidate scans and re-scoring run on `threads` threads (default: `default_threads()`)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -142,7 +143,11 @@ def suggest_batch(
     timings["rescoring"] = time.perf_counter() - t
     t = time.perf_counter()
     length = min(per_member, max(2 * k, k + 10)) if exposure_cap is not None or diversity > 0 else k
-    cand, cand_scores = ranked_lists(ix, query_rows, q, c, score, length=max(length, k))
+    length = max(length, k)
+    own = ranked_lists(ix, query_rows, q, c, score, length=length)
+    # The score is symmetric: every pair scored for one member is a candidate for the other one too.
+    back = reversed_lists(ix, query_rows, q, c, score, length=length, excluded=excluded, floor=own[1][:, -1])
+    cand, cand_scores = merge_lists(own, back, length=length)
     if diversity > 0:
         cand, cand_scores = mmr_rerank(
             cand,

@@ -115,3 +115,73 @@ def _fill(member: I64, c: Rows, score: F32, rows_out: I64, scores_out: F32, *, n
     keep = offsets < length
     rows_out[member[keep], offsets[keep]] = c[keep]
     scores_out[member[keep], offsets[keep]] = score[keep]
+
+
+def reversed_lists(
+    index: MatchingIndex,
+    query_rows: I64,
+    q: Rows,
+    c: Rows,
+    score: F32,
+    *,
+    length: int,
+    excluded: dict[int, I64] | None = None,
+    floor: F32 | None = None,
+) -> tuple[I64, F32]:
+    """Ranked lists read from the scored pairs backwards: (c, q) for every scored (q, c).
+
+    The reciprocal score is symmetric — the harmonic mean of "m → c" and "c → m" — so a pair scored for m is
+    scored for c too, at no cost. Kept only where c is a member being served, q may be recommended, and q is
+    not excluded for c. `floor[i]` (optional, per member of `query_rows`): only pairs scoring above it are kept —
+    pass the last score of the member's own list, and only pairs that can enter it are sorted."""
+    n = query_rows.size
+    rows_out = np.full((n, length), -1, dtype=np.int64)
+    scores_out = np.zeros((n, length), dtype=np.float32)
+    if q.size == 0 or length == 0:
+        return rows_out, scores_out
+    slot = np.full(index.size, -1, dtype=np.int64)
+    slot[query_rows] = np.arange(n)
+    members: list[I64] = []
+    candidates: list[Rows] = []
+    scores: list[F32] = []
+    for lo in range(0, q.size, RANK_CHUNK):
+        member, cand, s = c[lo : lo + RANK_CHUNK], q[lo : lo + RANK_CHUNK], score[lo : lo + RANK_CHUNK]
+        where = slot[member]
+        ok = (where >= 0) & index.recommendable[cand] & (s > 0)
+        if floor is not None:
+            ok &= s > floor[np.maximum(where, 0)]
+        members.append(where[ok])
+        candidates.append(cand[ok])
+        scores.append(s[ok])
+    where_all, cand_all, s_all = np.concatenate(members), np.concatenate(candidates), np.concatenate(scores)
+    if excluded and where_all.size:
+        forbidden = np.concatenate(
+            [np.int64(row) * index.size + rows.astype(np.int64) for row, rows in excluded.items()]
+        )
+        allowed = ~np.isin(query_rows[where_all] * index.size + cand_all, forbidden)
+        where_all, cand_all, s_all = where_all[allowed], cand_all[allowed], s_all[allowed]
+    if where_all.size:
+        _fill(where_all, cand_all, s_all, rows_out, scores_out, n=n, length=length)
+    return rows_out, scores_out
+
+
+def merge_lists(first: tuple[I64, F32], second: tuple[I64, F32], *, length: int) -> tuple[I64, F32]:
+    """Two ranked lists per member merged into one, best first, each candidate once (−1 / 0 padded).
+
+    Ties are broken by candidate row, so the result is deterministic."""
+    rows = np.concatenate([first[0], second[0]], axis=1)
+    scores = np.concatenate([first[1], second[1]], axis=1)
+    # Sort each member's entries by candidate row, so a candidate found both ways sits next to itself.
+    by_row = np.argsort(np.where(rows < 0, np.iinfo(np.int64).max, rows), axis=1, kind="stable")
+    rows = np.take_along_axis(rows, by_row, axis=1)
+    scores = np.take_along_axis(scores, by_row, axis=1)
+    repeat = np.zeros(rows.shape, dtype=np.bool_)
+    repeat[:, 1:] = (rows[:, 1:] == rows[:, :-1]) & (rows[:, 1:] >= 0)
+    rank_key = np.where((rows < 0) | repeat, np.float32(np.inf), -scores)
+    order = np.argsort(rank_key, axis=1, kind="stable")[:, :length]
+    rows = np.take_along_axis(rows, order, axis=1)
+    scores = np.take_along_axis(scores, order, axis=1)
+    dropped = np.take_along_axis(rank_key, order, axis=1) == np.inf
+    rows[dropped] = -1
+    scores[dropped] = 0.0
+    return rows, scores

@@ -441,3 +441,58 @@ def test_suggest_invitees_mixes_peers_and_step_ahead() -> None:
     # Not enough people a step ahead: peers take their places.
     more = suggest_invitees(index, rencontre=rencontre(), k=8, step_ahead_share=0.9)
     assert len(more.items) == 8
+
+
+# --- Reading scored pairs both ways ---------------------------------------------------------------------------
+
+
+def test_reciprocal_score_is_symmetric() -> None:
+    """The batch serves each scored pair to both members: that needs score(m, c) == score(c, m) exactly."""
+    from pairs_engine import synthetic
+
+    population = synthetic.generate(members=400, seed=11)
+    index = build_index(population.profiles, rome=population.rome)
+    rng = np.random.default_rng(0)
+    m = rng.integers(0, index.size, 3000)
+    c = rng.integers(0, index.size, 3000)
+    score, forward, backward = pair_scores(index, m, c, Weights())
+    score_back, forward_back, backward_back = pair_scores(index, c, m, Weights())
+    assert np.array_equal(score, score_back)
+    assert np.array_equal(forward, backward_back)
+    assert np.array_equal(backward, forward_back)
+
+
+def test_reversed_lists_keep_consent_and_exclusions() -> None:
+    from pairs_engine.matching.ranking import reversed_lists
+
+    index = build_index(small_population(), rome=ROME)  # id 4 may not be recommended
+    row = index.row_of
+    q = np.asarray([row[1], row[4], row[2], row[1]], dtype=np.int64)
+    c = np.asarray([row[3], row[3], row[3], row[2]], dtype=np.int64)
+    score = np.asarray([0.5, 0.9, 0.7, 0.4], dtype=np.float32)
+    members = np.asarray([row[i] for i in (1, 2, 3)], dtype=np.int64)
+    lists, scores = reversed_lists(
+        index, members, q, c, score, length=3, excluded={row[3]: np.asarray([row[2]])}
+    )
+    # Member 3 gets 1 back (4 may not be recommended, 2 is excluded for 3); member 2 gets 1; member 1 nothing.
+    assert lists[2].tolist() == [row[1], -1, -1]
+    assert lists[1].tolist() == [row[1], -1, -1]
+    assert scores[1, 0] == pytest.approx(0.4)
+    assert (lists[0] == -1).all()
+    # A floor (the last score of a member's own list) keeps only pairs that can enter that list.
+    floor = np.asarray([0.0, 0.4, 0.0], dtype=np.float32)
+    lists, _scores = reversed_lists(index, members, q, c, score, length=3, floor=floor)
+    assert (lists[1] == -1).all()
+    assert lists[2].tolist() == [row[2], row[1], -1]  # 4 may still not be recommended
+
+
+def test_merge_lists_keeps_each_candidate_once_best_first() -> None:
+    from pairs_engine.matching.ranking import merge_lists
+
+    first = (np.asarray([[5, 7, -1]]), np.asarray([[0.9, 0.3, 0.0]], dtype=np.float32))
+    second = (np.asarray([[8, 5, 2]]), np.asarray([[0.6, 0.9, 0.3]], dtype=np.float32))
+    rows, scores = merge_lists(first, second, length=4)
+    assert rows.tolist() == [[5, 8, 2, 7]]  # 5 once; 2 and 7 tie at 0.3: lower row first
+    assert scores.tolist()[0] == pytest.approx([0.9, 0.6, 0.3, 0.3])
+    rows, _scores = merge_lists(first, second, length=6)
+    assert rows.tolist() == [[5, 8, 2, 7, -1, -1]]
