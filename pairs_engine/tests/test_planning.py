@@ -1,5 +1,6 @@
 """Table planner: constructions, honest claims, quotas, fixed seats, re-plan, bad input."""
 
+from collections.abc import Hashable
 from itertools import combinations
 
 import numpy as np
@@ -306,3 +307,71 @@ def test_degree_bound_is_valid_and_never_looser_than_the_star_bound() -> None:
     assert plan.repeats == 0
     bound = degree_bound(affinity, 3, (4,) * 6)
     assert plan.affinity_total <= bound + 1e-9 <= plan.affinity_bound + 2e-9
+
+
+def test_round_search_bookkeeping_is_exact_and_it_never_worsens() -> None:
+    from pairs_engine.planning.tables import (
+        RoundSearch,
+        _greedy_round,
+        _same_table,
+        problem_for,
+        table_request,
+    )
+
+    people = 30
+    roles: dict[Hashable, set[str]] = {i: {"a"} for i in range(8)}
+    roles.update({i: {"b"} for i in range(8, 14)})
+    request = table_request(
+        participants=list(range(people)),
+        affinity=_random_affinity(people, 11),
+        table_size=4,  # 6 tables of 4 and 2 of 3
+        rounds=2,
+        roles=roles,
+        quotas=[TableQuota("a", minimum=1), TableQuota("b", maximum=1)],
+        fixed_seats={0: 3},
+    )
+    problem = problem_for(request, 2)
+    rng = np.random.default_rng(0)
+    met = _same_table(_greedy_round(problem, np.zeros((people, people)), rng))  # an earlier round
+    start = _greedy_round(problem, met, rng)
+    search = RoundSearch(problem, met, start, rng)
+    before = search.value
+    search.run(deadline=float("inf"), kicks=200)
+    tracked = search.value
+    search._recount()  # from scratch
+    assert tracked == pytest.approx(search.value, abs=1e-9)
+    assert search.value >= before - 1e-9
+    assert np.bincount(search.seat, minlength=8).tolist() == np.bincount(start, minlength=8).tolist()
+    assert search.seat[0] == 2
+    same = _same_table(search.seat)
+    assert (same * met).sum() == 0  # nobody meets again: avoidable here, and a repeat outweighs any affinity
+    for table in range(8):
+        here = search.seat == table
+        assert problem.tags[here, 0].sum() == 1
+        assert problem.tags[here, 1].sum() <= 1
+    # No repeat and no quota breach: the score is the round's affinity.
+    assert search.value == pytest.approx((problem.weights * same).sum() / 2, abs=1e-9)
+
+
+def test_round_by_round_search_beats_the_greedy_plan_with_tabu() -> None:
+    from pairs_engine.planning.tables import TabuSearch, _greedy, problem_for, table_request
+
+    rng = np.random.default_rng(1)  # people as points on a sphere, affinity = clipped cosine
+    x = rng.normal(size=(72, 4))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    affinity = np.clip(x @ x.T, 0.0, None)
+    np.fill_diagonal(affinity, 0.0)
+    plan = plan_tables(
+        participants=list(range(72)), affinity=affinity, table_size=6, rounds=4, seed=0, max_iterations=400
+    )
+    assert plan_verify(plan).ok
+    assert plan.repeats == 0
+    assert "tour par tour" in plan.method
+    problem = problem_for(
+        table_request(participants=list(range(72)), affinity=affinity, table_size=6, rounds=4), 4
+    )
+    gen = np.random.default_rng(0)
+    tabu = TabuSearch(problem, _greedy(problem, gen), gen)
+    tabu.run(float("inf"), 400, None)  # the former path, same number of tabu steps
+    assert tabu.best_key[0] == 0
+    assert plan.affinity_total >= 1.03 * -tabu.best_key[2] * affinity.max()
