@@ -14,6 +14,12 @@ API::
 
 How (see docs/algorithms/planning.md):
 
+0. Exact first: up to ``blossom_limit`` members (200,000), Edmonds' weighted blossom algorithm
+   (:mod:`pairs_engine.planning.blossom`, primal–dual, all alternating trees grown together on
+   one dual clock) runs with ``blossom_share`` (60 %) of the time left, warm-started from the LP
+   of step 2 below ``relaxation_limit``, from a Jacobi dual above it. When it finishes and its
+   final duals certify the matching (weight = dual objective, every edge re-checked), the result
+   is exact. If it runs out of time, its matching and its certified dual bound seed steps 3–4.
 1. The candidate lists become one sparse graph: an edge per candidate pair (the heavier
    weight if both sides list each other), without past pairs and without weights ≤ 0.
 2. Upper bound: the bipartite relaxation — every member once as "left" and once as
@@ -57,6 +63,7 @@ from scipy.sparse.csgraph import (  # type: ignore[import-untyped]
     min_weight_full_bipartite_matching,
 )
 
+from pairs_engine.planning.blossom import BlossomResult, max_weight_matching, start_from_half_integral
 from pairs_engine.planning.types import Id, PlanningError
 
 IntArray = NDArray[np.int64]
@@ -140,7 +147,12 @@ class _Graph:
         """Weights of edges (a, b); 0 where there is no edge."""
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         key = lo * self.n + hi
-        pos = np.searchsorted(self.key, key)
+        if key.size > 50_000:  # sorted queries: binary searches that stay in cache
+            order = np.argsort(key)
+            pos = np.empty(key.shape, dtype=np.int64)
+            pos[order] = np.searchsorted(self.key, key[order])
+        else:
+            pos = np.searchsorted(self.key, key)
         pos = np.minimum(pos, max(0, self.key.size - 1))
         found = (self.key.size > 0) & (self.key[pos] == key) if self.key.size else np.zeros(key.shape, bool)
         return np.where(found, self.w[pos] if self.key.size else 0.0, 0.0)
@@ -199,6 +211,11 @@ def _dual_bound(
 
 
 def _descend(graph: _Graph, y: FloatArray, iterations: int, deadline: float = math.inf) -> float:
+    return float(_descend_duals(graph, y, iterations, deadline).sum())
+
+
+def _descend_duals(graph: _Graph, y: FloatArray, iterations: int, deadline: float = math.inf) -> FloatArray:
+    """Jacobi steps from a feasible dual ``y``: the lowered, still feasible dual."""
     n = graph.n
     has = np.diff(graph.start) > 0
     starts = graph.start[:-1][has]
@@ -219,7 +236,21 @@ def _descend(graph: _Graph, y: FloatArray, iterations: int, deadline: float = ma
     # Guard against rounding: cover any edge left short by a hair.
     short = np.maximum(graph.w - y[graph.u] - y[graph.v], 0.0)
     np.add.at(y, graph.u, short)
-    return float(y.sum())
+    return y
+
+
+def _jacobi_start(graph: _Graph, deadline: float) -> tuple[FloatArray, IntArray]:
+    """A warm start without the LP: the star dual lowered by Jacobi steps, and a greedy
+    matching of the edges it makes tight (so every matched edge is tight)."""
+    n = graph.n
+    star = np.zeros(n)
+    if graph.w.size:
+        np.maximum.at(star, graph.ends, graph.ew / 2.0)
+    y = _descend_duals(graph, star, 10, deadline)  # converges within a few steps
+    scale = float(graph.w.max()) if graph.w.size else 1.0
+    tight = y[graph.u] + y[graph.v] - graph.w <= 1e-12 * scale
+    sub = _Graph(n, graph.u[tight], graph.v[tight], graph.w[tight])
+    return y, _greedy_complete(sub, np.full(n, -1, dtype=np.int64))
 
 
 # --------------------------------------------------------------------------- primal
@@ -322,15 +353,25 @@ def _improve(graph: _Graph, mate: IntArray, deadline: float, rounds: int = 30) -
         if time.monotonic() > deadline:
             break
         changed = False
+        # Weight of every member's current pair (one lookup per member, not per edge).
+        paired = np.flatnonzero(mate >= 0)
+        pair_w = np.zeros(n)
+        pair_w[paired] = graph.weight(paired, mate[paired])
         # exchange
         x, y = graph.u, graph.v
         both = (mate[x] >= 0) & (mate[y] >= 0) & (mate[x] != y)
-        x, y = x[both], y[both]
+        x, y, w_xy = x[both], y[both], graph.w[both]
         mx, my = mate[x], mate[y]
-        gain = graph.weight(x, y) + graph.weight(mx, my) - graph.weight(x, mx) - graph.weight(y, my)
-        ok = (gain > 1e-12) & (graph.weight(mx, my) > 0) & (mx != y)
-        changed |= _apply(mate, x[ok], y[ok], mx[ok], my[ok], gain[ok], n)
-        # takeover
+        w_mxmy = graph.weight(mx, my)
+        gain = w_xy + w_mxmy - pair_w[x] - pair_w[y]
+        ok = (gain > 1e-12) & (w_mxmy > 0) & (mx != y)
+        changed |= _apply(mate, x[ok], y[ok], mx[ok], my[ok], gain[ok], n, deadline)
+        if time.monotonic() > deadline:
+            break
+        # takeover (pair weights again: the exchanges changed some pairs)
+        paired = np.flatnonzero(mate >= 0)
+        pair_w = np.zeros(n)
+        pair_w[paired] = graph.weight(paired, mate[paired])
         free = mate < 0
         best_free, best_free_w = _best_free_neighbour(graph, free, n)
         a_side = graph.ends
@@ -342,53 +383,78 @@ def _improve(graph: _Graph, mate: IntArray, deadline: float, rounds: int = 30) -
             v = best_free[b]
             w_bv = np.where((v >= 0) & (v != u), best_free_w[b], 0.0)
             v = np.where((v >= 0) & (v != u), v, -1)
-            gain = w_ua + w_bv - graph.weight(a, b)
+            gain = w_ua + w_bv - pair_w[a]
             ok = gain > 1e-12
-            changed |= _apply_takeover(mate, u[ok], a[ok], b[ok], v[ok], gain[ok], n)
+            changed |= _apply_takeover(mate, u[ok], a[ok], b[ok], v[ok], gain[ok], n, deadline)
         if not changed:
             break
     return mate
 
 
 def _apply(
-    mate: IntArray, a: IntArray, c: IntArray, b: IntArray, d: IntArray, gain: FloatArray, n: int
+    mate: IntArray,
+    a: IntArray,
+    c: IntArray,
+    b: IntArray,
+    d: IntArray,
+    gain: FloatArray,
+    n: int,
+    deadline: float = math.inf,
 ) -> bool:
     """Pairs (a, b), (c, d) → (a, c), (b, d), best gains first, no member in two moves."""
-    used = np.zeros(n, dtype=bool)
+    order = np.argsort(-gain, kind="stable")
+    used = bytearray(n)
+    m = mate.tolist()
     done = False
-    for i in np.argsort(-gain, kind="stable"):
-        quad = (int(a[i]), int(b[i]), int(c[i]), int(d[i]))
-        if any(used[q] for q in quad) or mate[quad[0]] != quad[1] or mate[quad[2]] != quad[3]:
+    rows = zip(a[order].tolist(), b[order].tolist(), c[order].tolist(), d[order].tolist(), strict=True)
+    for k, (ai, bi, ci, di) in enumerate(rows):
+        if k & 4095 == 4095 and time.monotonic() > deadline:
+            break  # the moves applied so far are valid
+        if used[ai] or used[bi] or used[ci] or used[di] or m[ai] != bi or m[ci] != di:
             continue
-        for q in quad:
-            used[q] = True
-        mate[quad[0]], mate[quad[2]] = quad[2], quad[0]
-        mate[quad[1]], mate[quad[3]] = quad[3], quad[1]
+        used[ai] = used[bi] = used[ci] = used[di] = 1
+        m[ai], m[ci] = ci, ai
+        m[bi], m[di] = di, bi
         done = True
+    mate[:] = m
     return done
 
 
 def _apply_takeover(
-    mate: IntArray, u: IntArray, a: IntArray, b: IntArray, v: IntArray, gain: FloatArray, n: int
+    mate: IntArray,
+    u: IntArray,
+    a: IntArray,
+    b: IntArray,
+    v: IntArray,
+    gain: FloatArray,
+    n: int,
+    deadline: float = math.inf,
 ) -> bool:
-    used = np.zeros(n, dtype=bool)
+    order = np.argsort(-gain, kind="stable")
+    used = bytearray(n)
+    m = mate.tolist()
     done = False
-    for i in np.argsort(-gain, kind="stable"):
-        ui, ai, bi, vi = int(u[i]), int(a[i]), int(b[i]), int(v[i])
-        touched = [ui, ai, bi] + ([vi] if vi >= 0 else [])
-        if any(used[t] for t in touched) or mate[ai] != bi or mate[ui] >= 0 or (vi >= 0 and mate[vi] >= 0):
+    rows = zip(u[order].tolist(), a[order].tolist(), b[order].tolist(), v[order].tolist(), strict=True)
+    for k, (ui, ai, bi, vi) in enumerate(rows):
+        if k & 4095 == 4095 and time.monotonic() > deadline:
+            break  # the moves applied so far are valid
+        if used[ui] or used[ai] or used[bi] or (vi >= 0 and used[vi]):
             continue
-        for t in touched:
-            used[t] = True
-        mate[ui], mate[ai] = ai, ui
-        mate[bi] = -1
+        if m[ai] != bi or m[ui] >= 0 or (vi >= 0 and m[vi] >= 0):
+            continue
+        used[ui] = used[ai] = used[bi] = 1
         if vi >= 0:
-            mate[bi], mate[vi] = vi, bi
+            used[vi] = 1
+        m[ui], m[ai] = ai, ui
+        m[bi] = -1
+        if vi >= 0:
+            m[bi], m[vi] = vi, bi
         done = True
+    mate[:] = m
     return done
 
 
-def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
+def _augment(graph: _Graph, mate: IntArray, depth: int = 8, deadline: float = math.inf) -> bool:
     """Weighted alternating paths from free members, found level by level (vectorised).
 
     A path u – a1 = b1 – a2 = b2 … starts at a free u, takes new edges (u, a1), (b1, a2)…
@@ -406,7 +472,11 @@ def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
     levels_a: list[IntArray] = [np.full(n, -1, dtype=np.int64)]
     levels_o: list[IntArray] = [np.where(free, idx, -1)]  # the free member each path starts from
     x_all, a_all, w_all = graph.ends, graph.other, graph.ew
+    level_time = 0.0
     for _ in range(depth):
+        level_start = time.monotonic()
+        if level_start + 2.0 * level_time > deadline:  # fewer levels: shorter paths only
+            break
         g = levels_g[-1]
         # Only the edges of members that paths reach (CSR slices gathered at once).
         active = np.flatnonzero(np.isfinite(g))
@@ -435,8 +505,11 @@ def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
         levels_g.append(new_g)
         levels_x.append(new_x)
         levels_a.append(new_a)
+        level_time = time.monotonic() - level_start
         if not np.isfinite(new_g).any():
             break
+    if len(levels_g) < 2 or time.monotonic() > deadline:
+        return False
     # Best free neighbour of every member, to close a path.
     best_free, best_free_w = _best_free_neighbour(graph, free, n)
     gains, depths, ends_all, origins = [], [], [], []
@@ -468,7 +541,9 @@ def _augment(graph: _Graph, mate: IntArray, depth: int = 8) -> bool:
     )
     used = np.zeros(n, dtype=bool)
     changed = False
-    for _, d, end in options:
+    for k, (_, d, end) in enumerate(options):
+        if k & 255 == 255 and time.monotonic() > deadline:
+            break  # the paths applied so far are valid
         path_b = [end]
         path_a = []
         b = end
@@ -868,24 +943,54 @@ def match_arrays(
     time_budget: float = 10.0,
     relaxation_limit: int = 40_000,
     exact_limit: int = 8_000,
+    blossom_limit: int = 200_000,
+    blossom_share: float = 0.6,
 ) -> Matching:
-    """Maximum-weight matching on indices 0..n−1 with edges (u[i], v[i], w[i]); certified gap."""
+    """Maximum-weight matching on indices 0..n−1 with edges (u[i], v[i], w[i]); certified gap.
+
+    Up to ``blossom_limit`` members, Edmonds' weighted blossom algorithm (:mod:`blossom`) runs
+    with ``blossom_share`` of the time left — warm-started from the LP relaxation when it is
+    computed (n ≤ ``relaxation_limit``), from scratch otherwise. When it finishes and its duals
+    certify the matching (weight = dual objective), the result is exact. Otherwise its matching
+    and its certified bound (feasible duals at the deadline) join the approximate path.
+    """
     deadline = time.monotonic() + time_budget
     u, v, w = _clean_edges(
         n, np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=np.float64)
     )
     graph = _Graph(n, u, v, w)
     perm: IntArray | None = None
+    seeded: BlossomResult | None = None
     if n <= relaxation_limit:
         bound, perm = _relaxation(graph)
         y = _lp_duals(graph, perm)
-        mate = _connect_odd_cycles(graph, perm, y)
+        mate = _greedy_complete(graph, _connect_odd_cycles(graph, perm, y))
+        if n <= blossom_limit and _matching_weight(graph, mate) < bound - 1e-9 * max(1.0, bound):
+            # Edmonds' algorithm from the LP: its duals, its 2-cycles, its odd cycles matched
+            # but for one member each; only those members' trees are searched.
+            seeded = max_weight_matching(
+                n,
+                u,
+                v,
+                w,
+                mate=start_from_half_integral(perm, y),
+                y=y,
+                deadline=_share(deadline, blossom_share, n),
+            )
+            certified = _certified(graph, seeded)
+            if certified is not None:
+                return certified
+            bound = min(bound, seeded.bound)
+            if seeded.weight > _matching_weight(graph, mate) and _is_matching(graph, seeded.mate):
+                mate = seeded.mate.copy()
         method = "relaxation bipartie exacte (LAPJV creux) + chemins entre cycles impairs"
         # Tighter bound (and a better start): exact matching around the odd cycles, the rest of
         # the LP dual kept; the region doubles its depth while the time share allows.
+        # (Skipped when an interrupted blossom search left too little time: HiGHS may overrun.)
         local_end = time.monotonic() + 0.6 * (deadline - time.monotonic())
         hops, delta, tightened = 2, 0.005, False
-        while _matching_weight(graph, mate) < bound - 1e-9 * max(1.0, bound):
+        enough = deadline - time.monotonic() > 0.35 * time_budget
+        while enough and _matching_weight(graph, mate) < bound - 1e-9 * max(1.0, bound):
             started = time.monotonic()
             local, candidate, saturated = _local_bound(graph, perm, y, local_end, hops=hops, delta=delta)
             if local < bound:
@@ -902,13 +1007,37 @@ def match_arrays(
                 hops *= 2
         if tightened:
             method += " ; borne resserrée autour des cycles impairs"
+        if seeded is not None:
+            method += " ; algorithme d'Edmonds interrompu (sa borne duale certifiée est prise si meilleure)"
+    elif n <= blossom_limit:
+        # No LP: Edmonds' algorithm from the Jacobi dual and its tight greedy matching. Its dual
+        # objective only goes down, so even when interrupted its certified bound is at most the
+        # Jacobi bound, and its matching (plus the local moves below) is the start.
+        y, start = _jacobi_start(graph, deadline)
+        seeded = max_weight_matching(
+            n,
+            u,
+            v,
+            w,
+            mate=start,
+            y=y,
+            deadline=_share(deadline, blossom_share, n),
+        )
+        certified = _certified(graph, seeded)
+        if certified is not None:
+            return certified
+        bound = min(seeded.bound, float(y.sum()))
+        mate = seeded.mate.copy() if _is_matching(graph, seeded.mate) else np.full(n, -1, dtype=np.int64)
+        method = "algorithme d'Edmonds interrompu (départ : duales de Jacobi ; borne duale certifiée) + améliorations locales"
     else:
         bound = math.inf  # computed below from the matching
         mate = np.full(n, -1, dtype=np.int64)
         method = "borne duale (descente de Jacobi)"
     mate = _greedy_complete(graph, mate)
-    # Above the relaxation limit the dual bound still has to run at the end: keep time for it.
-    work_end = deadline - (0.3 * time_budget if n > relaxation_limit else 0.0)
+    # Without a bound yet, the dual bound still has to run at the end: keep time for it.
+    # (A pass at 100,000 members can run ≈ 0.5 s past its deadline checks: a margin that grows with n.)
+    margin = min(0.15 * time_budget, 0.05 * time_budget + 8e-6 * n)
+    work_end = deadline - (0.3 * time_budget if math.isinf(bound) else margin)
     last = 0.0
     for _ in range(20):
         started = time.monotonic()
@@ -916,14 +1045,15 @@ def match_arrays(
         if started > work_end or started + last > work_end:
             break
         mate = _improve(graph, mate, work_end)
-        middle = time.monotonic()
-        if middle + (middle - started) > work_end:  # augmenting costs about as much
+        if time.monotonic() > work_end:  # augmenting stops at work_end by itself
             break
-        if not _augment(graph, mate, depth=8 if n <= 50_000 else 4):
+        if not _augment(graph, mate, depth=8 if n <= 50_000 else 4, deadline=work_end):
             break
         last = time.monotonic() - started
     mate = _greedy_complete(graph, mate)
     weight = _matching_weight(graph, mate)
+    if seeded is not None and seeded.weight > weight and _is_matching(graph, seeded.mate):
+        mate, weight = seeded.mate.copy(), _matching_weight(graph, seeded.mate)
     if math.isinf(bound):
         bound = _dual_bound(graph, mate, deadline=deadline - 0.03 * time_budget)
     tolerance = 1e-9 * max(1.0, bound)
@@ -943,6 +1073,43 @@ def match_arrays(
             bound = weight
             method += " + programme en nombres entiers (HiGHS) sur les composantes non prouvées"
     return Matching(mate=mate, weight=weight, upper_bound=max(bound, weight), exact=exact, method=method)
+
+
+def _share(deadline: float, share: float, n: int) -> float:
+    """The blossom search's deadline: ``share`` of the time left, less its closing work
+    (settling the trees and certifying every edge: ≈ 2 µs per member)."""
+    now = time.monotonic()
+    return now + share * (deadline - now) - 2e-6 * n
+
+
+def _is_matching(graph: _Graph, mate: IntArray) -> bool:
+    """Every member paired at most once, and only along an edge of the graph."""
+    paired = np.flatnonzero(mate >= 0)
+    if paired.size == 0:
+        return True
+    if (mate >= graph.n).any() or (mate[mate[paired]] != paired).any() or (mate[paired] == paired).any():
+        return False
+    return bool((graph.weight(paired, mate[paired]) > 0).all())
+
+
+def _certified(graph: _Graph, result: BlossomResult) -> Matching | None:
+    """The blossom result as an exact Matching, if its duals prove it optimal (else None).
+
+    The bound is recomputed from the final duals by :func:`blossom.certify` (every edge
+    re-checked, float shortfalls covered); the matching is re-checked and re-weighed here.
+    """
+    if not result.finished or not _is_matching(graph, result.mate):
+        return None
+    weight = _matching_weight(graph, result.mate)
+    if weight < result.bound - 1e-9 * max(1.0, abs(result.bound)):
+        return None
+    return Matching(
+        mate=result.mate,
+        weight=weight,
+        upper_bound=max(result.bound, weight),
+        exact=True,
+        method="algorithme d'Edmonds (couplage pondéré, fleurs) — optimalité certifiée par les duales",
+    )
 
 
 def _open_components(graph: _Graph, mate: IntArray, label: IntArray, perm: IntArray | None) -> IntArray:
