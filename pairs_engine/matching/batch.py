@@ -104,7 +104,7 @@ def suggest_batch(
 ) -> BatchResult:
     """Top-k suggestions for every member in `member_ids` (default: all indexed members).
 
-    Steps: proxy candidates (`per_member` per member, default max(3k, 60)), exact reciprocal re-scoring (the score is
+    Steps: proxy candidates (`per_member` per member, default max(4.5k, 90)), exact reciprocal re-scoring (the score is
     symmetric, so each scored pair serves both members), optional MMR re-ranking (`diversity`), then the exposure
     cap (nobody suggested more than `exposure_cap` times).
     Candidate scans and re-scoring run on `threads` threads (default: `default_threads()`)."""
@@ -116,7 +116,9 @@ def suggest_batch(
     empty: dict[int, str] = {m: NOT_INDEXED for m in wanted if m not in ix.row_of}
     query_rows = np.asarray([ix.row_of[m] for m in known], dtype=np.int64)
     k = max(int(k), 0)
-    per_member = per_member or max(3 * k, 60)
+    # Deeper lists than k: the proxy's order is not the exact one (300k members: 60 → 90 raised recall@20 from
+    # 0.938 to 0.952 for 6 % more time).
+    per_member = per_member or max(9 * k // 2, 90)
     threads = threads if threads is not None else default_threads()
     excluded = exclusion_lists(ix, exclude)
 

@@ -5,8 +5,9 @@ Two parts. The *dense* part covers the generic components (situation, phase, top
 availability): forward(m, c) = QF[m] · RF[c], backward(m, c) = QB[m] · RB[c]. Symmetric components are the same
 block on both sides; directional ones (topics, text, sector, shared slots) swap roles: QF = q, RF = k and
 QB = k, RB = q. Place, a maximum of département, delegation and video, is written as a sum of products of
-per-person features, so it is exact; topics and slots are exact; the text uses the leading LSA directions. A few
-codes are hashed into buckets (collisions add a little), and every candidate is re-scored exactly afterwards.
+per-person features, so it is exact; topics and slots are exact; the text uses the leading LSA directions.
+Sector, département and delegation codes get one column each up to a limit and are hashed into buckets beyond
+(collisions add a little), and every candidate is re-scored exactly afterwards.
 
 The *structured* part (step ahead, job proximity, recruiter ↔ candidate) depends on ROME codes and graph links,
 which no small dense vector holds. It is computed for a group of members sharing their current job
@@ -45,9 +46,9 @@ I64 = npt.NDArray[np.int64]
 
 TEXT_DIMS = 24
 MAX_TOPIC_COLUMNS = 64  # one column per topic up to this many (exact), hashed beyond
-SECTOR_BUCKETS = 8
-PLACE_BUCKETS = 8
-DELEGATION_BUCKETS = 4
+SECTOR_COLUMNS = 32  # exact one-hot up to this many codes, hashed beyond (as below)
+PLACE_COLUMNS = 16
+DELEGATION_COLUMNS = 16
 
 
 def _bucket(ids: I32, buckets: int) -> I32:
@@ -55,16 +56,21 @@ def _bucket(ids: I32, buckets: int) -> I32:
     return hashed.astype(np.int32)
 
 
-def _one_hot(ids: I32, buckets: int) -> F32:
-    """Rows of a one-hot (or multi-hot, for 2-D `ids`) bucket matrix; -1 ids add nothing."""
+def _one_hot(ids: I32, size: int, columns: int) -> F32:
+    """Rows of a one-hot (or multi-hot, for 2-D `ids`) matrix over codes 0..size−1; −1 ids add nothing.
+
+    One column per code when there are at most `columns` codes (exact), else codes hashed into `columns`
+    buckets (codes sharing a bucket look alike to the proxy; the exact re-scoring tells them apart)."""
+    width = max(1, min(size, columns))
+    exact = size <= columns
     if ids.size == 0:
-        return np.zeros((ids.shape[0], buckets), dtype=np.float32)
+        return np.zeros((ids.shape[0], width), dtype=np.float32)
     ids2 = ids.reshape(ids.shape[0], -1)
-    out = np.zeros((ids2.shape[0], buckets), dtype=np.float32)
+    out = np.zeros((ids2.shape[0], width), dtype=np.float32)
     rows = np.repeat(np.arange(ids2.shape[0]), ids2.shape[1])
     flat = ids2.ravel()
     valid = flat >= 0
-    out[rows[valid], _bucket(flat[valid], buckets)] = 1.0
+    out[rows[valid], flat[valid] if exact else _bucket(flat[valid], columns)] = 1.0
     return out
 
 
@@ -113,10 +119,11 @@ def proxy_vectors(index: MatchingIndex, weights: Weights) -> ProxyMatrices:
     directional((sought / np.maximum(ix.sought_count, 1.0)[:, None]).astype(np.float32), offered, w.topics)
 
     # c's sector is m's sector or the one m aims at.
+    sectors = len(ix.sectors.codes)
     wanted_sectors = np.maximum(
-        _one_hot(ix.sector, SECTOR_BUCKETS), _one_hot(ix.target_sector, SECTOR_BUCKETS)
+        _one_hot(ix.sector, sectors, SECTOR_COLUMNS), _one_hot(ix.target_sector, sectors, SECTOR_COLUMNS)
     )
-    directional(wanted_sectors, _one_hot(ix.sector, SECTOR_BUCKETS), w.sector)
+    directional(wanted_sectors, _one_hot(ix.sector, sectors, SECTOR_COLUMNS), w.sector)
 
     if ix.seek_vec.shape[1]:
         # The leading LSA directions carry most of the cosine; the exact re-scoring uses them all.
@@ -128,8 +135,8 @@ def proxy_vectors(index: MatchingIndex, weights: Weights) -> ProxyMatrices:
     # per-person features, so the proxy is exact up to hashing collisions.
     ip = ix.in_person[:, None].astype(np.float32)
     vid = ix.video[:, None].astype(np.float32)
-    dep = _one_hot(ix.departement, PLACE_BUCKETS) * ip
-    dele = _one_hot(ix.delegation, DELEGATION_BUCKETS) * ip
+    dep = _one_hot(ix.departement, len(ix.places.codes), PLACE_COLUMNS) * ip
+    dele = _one_hot(ix.delegation, len(ix.delegations.codes), DELEGATION_COLUMNS) * ip
     same_dep_extra = PLACE_DEPARTEMENT - PLACE_DELEGATION
     sym(
         np.concatenate(
