@@ -199,7 +199,11 @@ def bench_affinity(quick: bool) -> None:
 
     lp = degree_bound(affinity, 8, plan.request.table_sizes)
     print(f"borne LP des degrés {lp:.2f} : ratio {plan.affinity_total / lp:.4f} (référence : étoile)")
-    cases = [(9, 3, 3, 30.0, 3.0)] if quick else [(9, 3, 3, 60.0, 5.0), (12, 3, 3, 60.0, 10.0)]
+    cases = (
+        [(9, 3, 3, 30.0, 3.0)]
+        if quick
+        else [(9, 3, 3, 60.0, 5.0), (12, 3, 3, 60.0, 10.0), (24, 4, 4, 60.0, 10.0)]
+    )
     for people, size, rounds, cp_limit, our_budget in cases:
         print(f"\n## Petit cas contre CP-SAT, P = {people}, s = {size}, R = {rounds} (poids entiers 0–100)")
         affinity, _ = affinity_instance(people, 5)

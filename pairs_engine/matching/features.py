@@ -46,7 +46,9 @@ I64 = npt.NDArray[np.int64]
 
 TEXT_DIMS = 24
 MAX_TOPIC_COLUMNS = 64  # one column per topic up to this many (exact), hashed beyond
-SECTOR_COLUMNS = 32  # exact one-hot up to this many codes, hashed beyond (as below)
+# One column per code up to these counts, hashed beyond. Sectors stay hashed into 8: exact columns for 24 sectors
+# gained 0.002 recall at 300k but cost 5 ms (10 %) on demand, where the proxy's width is the time.
+SECTOR_COLUMNS = 8
 PLACE_COLUMNS = 16
 DELEGATION_COLUMNS = 16
 
