@@ -8,6 +8,7 @@ import pytest
 
 from pairs_engine.planning.blossom import certify, max_weight_matching, start_from_half_integral
 from pairs_engine.planning.pairing import _clean_edges, _Graph, _lp_duals, _relaxation, match_arrays
+from pairs_engine.tests.test_pairing import _knn_graph
 
 
 def _graph(seed: int, kind: str) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -130,15 +131,8 @@ def test_certify_covers_every_edge() -> None:
 
 
 def test_match_arrays_is_exact_with_the_blossom_algorithm() -> None:
-    rng = np.random.default_rng(3)
-    n, k = 300, 8
-    x = rng.normal(size=(n, 6))
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    sims = x @ x.T
-    np.fill_diagonal(sims, -np.inf)
-    v = np.argsort(-sims, axis=1)[:, :k].ravel()
-    u = np.repeat(np.arange(n), k)
-    w = np.clip(sims[u, v], 0, None) + rng.random(n * k) * 0.05
+    n = 300
+    u, v, w = _knn_graph(n, 8, seed=3)
     result = match_arrays(n, u, v, w, exact_limit=0)
     cu, cv, cw = _clean_edges(n, u, v, w)
     assert result.exact
