@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 import numpy as np
 import numpy.typing as npt
 
-from .features import ProxyMatrices, structured_part
+from .features import STRUCTURED_SLOTS, ProxyMatrices, structured_part
 from .index import RECRUITER, MatchingIndex
 from .scoring import JOB_SAME_DOMAIN, RECRUITER_DOMAIN
 from .weights import Weights
@@ -86,24 +86,25 @@ def scan(
     if query_rows.size == 0 or pool.size == 0:
         return np.zeros(0, np.int32), np.zeros(0, np.int32)
     structured = structured_part(index, weights, job=job, rows=query_rows, pool=pool)
-    # The group's structured columns ride along in the same matrix products.
-    if pool_right is None:
-        rf_pool = np.concatenate([proxy.rf[pool], structured.right], axis=1)
-        rb_pool = np.concatenate([proxy.rb[pool], structured.right], axis=1)
-    else:
-        rf_pool = np.concatenate([pool_right[0], structured.right], axis=1)
-        rb_pool = np.concatenate([pool_right[1], structured.right], axis=1)
+    # The group's structured columns ride along in the same matrix products, in the proxy's zero slots.
+    slots = slice(proxy.rf.shape[1] - STRUCTURED_SLOTS, None)
+    rf_pool = proxy.rf[pool] if pool_right is None else pool_right[0].copy()
+    rb_pool = proxy.rb[pool] if pool_right is None else pool_right[1].copy()
+    rf_pool[:, slots] = structured.right
+    rb_pool[:, slots] = structured.right
     rf_t, rb_t = rf_pool.T, rb_pool.T
     position = np.full(index.size, -1, dtype=np.int64)
     position[pool] = np.arange(pool.size)
     out_q: list[I32] = []
     out_c: list[I32] = []
-    width = pool.size
     for start in range(0, query_rows.size, QUERY_BLOCK):
         block = query_rows[start : start + QUERY_BLOCK]
         stop = start + block.size
-        forward = np.concatenate([proxy.qf[block], structured.left_fwd[start:stop]], axis=1) @ rf_t
-        backward = np.concatenate([proxy.qb[block], structured.left_bwd[start:stop]], axis=1) @ rb_t
+        left_forward, left_backward = proxy.qf[block], proxy.qb[block]
+        left_forward[:, slots] = structured.left_fwd[start:stop]
+        left_backward[:, slots] = structured.left_bwd[start:stop]
+        forward = left_forward @ rf_t
+        backward = left_backward @ rb_t
         structured.add_targets(forward, backward, start, stop)
         scores = harmonic_proxy(forward, backward)
         self_pos = position[block]
@@ -115,29 +116,78 @@ def scan(
                 if rows is not None:
                     p = position[rows]
                     scores[i, p[p >= 0]] = -np.inf
-        if width > per_member:
-            top = np.argpartition(scores, width - per_member, axis=1)[:, width - per_member :]
-            q_local = np.repeat(np.arange(block.size), per_member)
-            c_local = top.ravel()
-            finite = np.isfinite(scores[q_local, c_local])
-            q_local, c_local = q_local[finite], c_local[finite]
-        else:
-            q_local, c_local = np.nonzero(np.isfinite(scores))
+        q_local, c_local = top_per_row(scores, per_member)
         out_q.append(block[q_local].astype(np.int32))
         out_c.append(pool[c_local].astype(np.int32))
     return np.concatenate(out_q), np.concatenate(out_c)
 
 
 def harmonic_proxy(forward: F32, backward: F32) -> F32:
-    """2 f b / (f + b) of the directional proxies (negative parts clipped), computed in place in `forward`."""
+    """f b / (f + b) of the directional proxies (negative parts clipped; half the harmonic mean, which ranks the
+    same), computed in place in `forward`."""
     np.maximum(forward, 0.0, out=forward)
     np.maximum(backward, 0.0, out=backward)
-    denominator = forward + backward
+    denominator = np.add(forward, backward)
     np.maximum(denominator, 1e-9, out=denominator)
     forward *= backward
-    forward *= 2.0
     forward /= denominator
     return forward
+
+
+SAMPLE_STEP = 8  # top_per_row estimates each row's threshold on every 8th column
+SAMPLE_MARGIN = 2.5  # ... aiming at 2.5 × keep columns above it, so that a row rarely falls short
+
+
+def top_per_row(scores: F32, keep: int) -> tuple[I64, I64]:
+    """(row, column) of the `keep` best finite scores of each row (fewer where a row has fewer).
+
+    An exact partition of each row of a wide block costs as much as the matrix product that made it. Instead
+    each row's threshold is estimated on a column sample, so as to leave about 2.5 × keep entries above it;
+    one comparison pass and a flat nonzero gather those, the rows left short are redone exactly, and the
+    exact top `keep` is then taken among the few gathered."""
+    height, width = scores.shape
+    if width <= keep:
+        rows, cols = np.nonzero(np.isfinite(scores))
+        return rows.astype(np.int64), cols.astype(np.int64)
+    if width < 4 * SAMPLE_STEP * keep:
+        threshold = np.partition(scores, width - keep, axis=1)[:, width - keep]
+    else:
+        sample = scores[:, ::SAMPLE_STEP]
+        above = min(int(np.ceil(SAMPLE_MARGIN * keep / SAMPLE_STEP)), sample.shape[1])
+        threshold = np.partition(sample, sample.shape[1] - above, axis=1)[:, sample.shape[1] - above]
+    flat = np.flatnonzero(scores >= threshold[:, None])
+    short = np.flatnonzero(np.bincount(flat // width, minlength=height) < keep)
+    if short.size:
+        threshold[short] = np.partition(scores[short], width - keep, axis=1)[:, width - keep]
+        flat = np.flatnonzero(scores >= threshold[:, None])
+    values = scores.ravel()[flat]
+    finite = np.isfinite(values)
+    return top_per_row_sparse(
+        flat[finite], values[finite], height, width, keep, rows=np.arange(height, dtype=np.int64)
+    )
+
+
+def top_per_row_sparse(
+    flat: I64, values: F32, height: int, width: int, keep: int, *, rows: I64
+) -> tuple[I64, I64]:
+    """The `keep` best `values` of each row in `rows`, among entries given by flat (row-major) positions."""
+    row_of = flat // width
+    chosen = np.zeros(height, dtype=np.bool_)
+    chosen[rows] = True
+    inside = chosen[row_of]
+    flat, values, row_of = flat[inside], values[inside], row_of[inside]
+    counts = np.bincount(row_of, minlength=height)
+    widest = int(counts.max()) if counts.size else 0
+    if widest <= keep:
+        return row_of, flat % width
+    # On a padded (height × widest) matrix: flat positions are sorted, so each row's entries are contiguous.
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    padded = np.full((height, widest), -np.inf, dtype=np.float32)
+    padded[row_of, np.arange(flat.size) - starts[row_of]] = values
+    best = np.argpartition(padded, widest - keep, axis=1)[:, widest - keep :]
+    valid = (best < counts[:, None]).ravel()
+    picked = flat[(starts[:, None] + best).ravel()[valid]]
+    return picked // width, picked % width
 
 
 def blocked_candidates(

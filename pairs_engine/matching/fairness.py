@@ -87,7 +87,18 @@ def cap_exposure(
     exposure = np.zeros(n_rows, dtype=np.int64)
     if n == 0 or k == 0:
         return out, out_scores, exposure
-    limit = np.iinfo(np.int64).max if cap is None else max(int(cap), 0)
+    if cap is None:
+        # No cap: each member keeps the first k entries of its list (−1 holes skipped).
+        valid = candidates >= 0
+        order = np.argsort(~valid, axis=1, kind="stable")[:, :k]
+        kept = np.take_along_axis(candidates, order, axis=1)
+        width_k = kept.shape[1]
+        out[:, :width_k] = kept
+        out_scores[:, :width_k] = np.where(kept >= 0, np.take_along_axis(scores, order, axis=1), 0.0)
+        shown = out[out >= 0]
+        exposure += np.bincount(shown, minlength=n_rows)[:n_rows]
+        return out, out_scores, exposure
+    limit = max(int(cap), 0)
     pointer = np.zeros(n, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
     while True:

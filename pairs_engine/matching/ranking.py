@@ -85,14 +85,17 @@ def ranked_lists(
     n = query_rows.size
     rows_out = np.full((n, length), -1, dtype=np.int64)
     scores_out = np.zeros((n, length), dtype=np.float32)
-    positive = score > 0
-    q, c, score = q[positive], c[positive], score[positive]
     if q.size == 0 or length == 0:
         return rows_out, scores_out
+    if n == index.size and bool(np.all(query_rows[1:] > query_rows[:-1])) and bool(np.all(q[1:] >= q[:-1])):
+        # Every member, pairs grouped by member (as blocked candidates come): no global sort.
+        _fill_grouped(q, c, score, rows_out, scores_out, n=n, length=length)
+        return rows_out, scores_out
+    positive = score > 0
+    q, c, score = q[positive], c[positive], score[positive]
     slot = np.full(index.size, -1, dtype=np.int64)
     slot[query_rows] = np.arange(n)
-    # Pairs sorted by member (as blocked candidates come) are ranked a slice of members at a time, so the sort's
-    # arrays stay small.
+    # Pairs sorted by member are ranked a slice of members at a time, so the sort's arrays stay small.
     cuts = [0, q.size]
     if q.size > RANK_CHUNK and bool(np.all(q[1:] >= q[:-1])):
         starts = np.searchsorted(q, q[np.arange(RANK_CHUNK, q.size, RANK_CHUNK)], side="left")
@@ -115,6 +118,58 @@ def _fill(member: I64, c: Rows, score: F32, rows_out: I64, scores_out: F32, *, n
     keep = offsets < length
     rows_out[member[keep], offsets[keep]] = c[keep]
     scores_out[member[keep], offsets[keep]] = score[keep]
+
+
+def _fill_grouped(
+    member: I64, c: Rows, score: F32, rows_out: I64, scores_out: F32, *, n: int, length: int
+) -> None:
+    """_fill for pairs grouped by member (`member` = row of the output, non-decreasing), non-positive scores
+    left out, without a global sort: a slice of members at a time, each member's list is laid out as a row of
+    a padded matrix; its `length` best are those above its length-th best score (a partition), then equal
+    scores in input order, exactly as the stable sort would keep them."""
+    counts = np.bincount(member, minlength=n)
+    ends = np.cumsum(counts)
+    step = max(1, RANK_CHUNK // max(int(counts.max()), 1))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        first, last = int(ends[lo] - counts[lo]), int(ends[hi - 1])
+        if first == last:
+            continue
+        widest = int(counts[lo:hi].max())
+        # Flat position in the padded slice: row (member − lo), column (rank in the member's input order).
+        group = member[first:last].astype(np.int64)
+        flat = (group - lo) * widest + (np.arange(first, last) - (ends[group] - counts[group]))
+        del group
+        padded = np.full((hi - lo, widest), -np.inf, dtype=np.float32)
+        values = score[first:last]
+        padded.ravel()[flat] = np.where(values > 0, values, -np.inf)
+        cands = np.full((hi - lo, widest), -1, dtype=np.int64)
+        cands.ravel()[flat] = c[first:last]
+        if widest > length:
+            kth = np.partition(padded, widest - length, axis=1)[:, widest - length, None]
+            above = padded > kth
+            room = length - above.sum(axis=1, keepdims=True)
+            tie = padded == kth
+            keep = above | (tie & (np.cumsum(tie, axis=1) <= room))
+            # Exactly min(count, length) entries per row, in input order.
+            kept = np.nonzero(keep)
+            shown = np.minimum(counts[lo:hi], length)
+            slot = np.arange(kept[0].size) - np.repeat(np.cumsum(shown) - shown, shown)
+            rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
+            scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)
+            rows_pad[kept[0], slot] = cands[kept]
+            scores_pad[kept[0], slot] = padded[kept]
+        else:
+            rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
+            scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)
+            rows_pad[:, :widest] = cands
+            scores_pad[:, :widest] = padded
+        order = np.argsort(-scores_pad, axis=1, kind="stable")
+        ranked = np.take_along_axis(rows_pad, order, axis=1)
+        ranked_scores = np.take_along_axis(scores_pad, order, axis=1)
+        shown_here = np.isfinite(ranked_scores)
+        rows_out[lo:hi] = np.where(shown_here, ranked, -1)
+        scores_out[lo:hi] = np.where(shown_here, ranked_scores, 0.0)
 
 
 def reversed_lists(

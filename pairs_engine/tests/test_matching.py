@@ -496,3 +496,66 @@ def test_merge_lists_keeps_each_candidate_once_best_first() -> None:
     assert scores.tolist()[0] == pytest.approx([0.9, 0.6, 0.3, 0.3])
     rows, _scores = merge_lists(first, second, length=6)
     assert rows.tolist() == [[5, 8, 2, 7, -1, -1]]
+
+
+# --- Fast selection and ranking paths agree with the plain ones ------------------------------------------------
+
+
+def test_top_per_row_keeps_each_rows_best_finite_scores() -> None:
+    """The sampled threshold (wide rows) and the exact partition (narrow rows) both return each row's best."""
+    from pairs_engine.matching.candidates import top_per_row
+
+    rng = np.random.default_rng(3)
+    for trial in range(60):
+        height, width, keep = int(rng.integers(1, 30)), int(rng.integers(1, 3000)), int(rng.integers(1, 40))
+        scores = rng.standard_normal((height, width)).astype(np.float32)
+        if trial % 3 == 0:
+            scores = np.round(scores, 1)  # many ties
+        if trial % 4 == 0:
+            scores[rng.random((height, width)) < 0.95] = -np.inf  # self, excluded: never chosen
+        rows, cols = top_per_row(scores.copy(), keep)
+        assert len(set(zip(rows.tolist(), cols.tolist(), strict=True))) == rows.size
+        for i in range(height):
+            finite = np.sort(scores[i][np.isfinite(scores[i])])[::-1]
+            chosen = scores[i, cols[rows == i]]
+            assert chosen.size == min(keep, finite.size)
+            if chosen.size:
+                assert np.isfinite(chosen).all()
+                assert chosen.min() >= finite[chosen.size - 1]
+
+
+def test_grouped_ranking_equals_the_sorted_one() -> None:
+    """Pairs grouped by member (the batch's order) take the partition path; it must rank exactly as the sort,
+    ties in candidate-row order and non-positive scores left out."""
+    from pairs_engine.matching.ranking import ranked_lists
+
+    index = build_index(small_population(), rome=ROME)
+    rng = np.random.default_rng(5)
+    n = index.size
+    q = np.repeat(np.arange(n), 40)
+    c = rng.integers(0, 10_000, q.size)
+    score = np.round(rng.random(q.size) - 0.2, 1).astype(np.float32)  # ties, zeros and negatives
+    order = np.lexsort((c, q))
+    q, c, score = q[order], c[order], score[order]
+    members = np.arange(n, dtype=np.int64)
+    for length in (3, 20, 60):
+        grouped = ranked_lists(index, members, q, c, score, length=length)
+        # The same pairs for the members in reverse order: not grouped by output row, so the sort path.
+        backwards = ranked_lists(index, members[::-1].copy(), q, c, score, length=length)
+        assert np.array_equal(grouped[0], backwards[0][::-1])
+        assert np.array_equal(grouped[1], backwards[1][::-1])
+        assert (grouped[1] >= 0).all()
+        assert ((grouped[0] >= 0) == (grouped[1] > 0)).all()
+
+
+def test_exposure_without_cap_keeps_each_lists_head() -> None:
+    candidates = np.asarray([[4, -1, 2, 3], [4, 1, -1, -1]])
+    scores = np.asarray([[0.9, 0.0, 0.5, 0.4], [0.8, 0.3, 0.0, 0.0]], dtype=np.float32)
+    rows, kept, exposure = cap_exposure(candidates, scores, k=2, cap=None, n_rows=5)
+    assert rows.tolist() == [[4, 2], [4, 1]]
+    assert kept.tolist()[0] == pytest.approx([0.9, 0.5])
+    assert exposure.tolist() == [0, 1, 1, 0, 2]
+    assert [r.tolist() for r in cap_exposure(candidates, scores, k=2, cap=10, n_rows=5)[::2]] == [
+        rows.tolist(),
+        exposure.tolist(),
+    ]
