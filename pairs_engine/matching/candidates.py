@@ -272,17 +272,19 @@ def blocked_candidates(
             left_out_t.append(targets[r_idx, t_idx].astype(np.int64))
             submit(rows, pool, job, per_member)
         if pools is not None:
-            # Peers: the same situation and phase, and the same domaine or the same sector, whatever their job.
-            for peer_key in _peer_keys(ix):
-                recommendable_keys = peer_key[recommendable]
-                order = np.argsort(recommendable_keys, kind="stable")
-                sorted_pool, sorted_keys = recommendable[order], recommendable_keys[order]
-                for rows, key in _groups(query_rows, peer_key[query_rows]):
-                    if key < 0:
-                        continue
+            # Peers: the same situation and phase, and the same domaine whatever their job; then, in the same
+            # situation and phase, the seekers of a topic against those who offer it.
+            for (q_rows, q_keys), (p_rows, p_keys), keep in _peer_joins(
+                ix, query_rows, recommendable, per_member
+            ):
+                order = np.argsort(p_keys, kind="stable")
+                sorted_pool, sorted_keys = p_rows[order], p_keys[order]
+                for rows, key in _groups(q_rows, q_keys):
                     start, stop = np.searchsorted(sorted_keys, [key, key + 1])
+                    if key < 0 or start == stop:
+                        continue
                     job = int(ix.job[rows[0]]) if (ix.job[rows] == ix.job[rows[0]]).all() else -1
-                    submit(rows, sorted_pool[start:stop], job, per_member // 2)
+                    submit(rows, sorted_pool[start:stop], job, keep)
         if pools is not None and left_out_q:
             members = np.concatenate(left_out_q)
             wanted = np.concatenate(left_out_t)
@@ -306,14 +308,41 @@ def blocked_candidates(
     return q, c
 
 
-def _peer_keys(ix: MatchingIndex) -> list[I64]:
-    """Peer pass keys, −1 where a member has none: (situation, phase, domaine) and (situation, phase, sector)."""
+Join = tuple[tuple[I64, I64], tuple[I64, I64], int]
+
+
+def _peer_joins(ix: MatchingIndex, query_rows: I64, recommendable: I64, per_member: int) -> list[Join]:
+    """Peer passes as key joins ((query rows, their keys), (pool rows, their keys), kept per member); −1: no key.
+
+    (situation, phase, domaine): half of `per_member`. Then, in the same situation and phase, each topic a
+    member seeks against the members who offer it (a member is in one group per topic sought): a quarter of
+    `per_member` per topic. At 300,000 members the exact top-20 still missed without it were mostly such
+    peers — same situation and phase, another domaine, sector and département, all the topics they seek
+    offered: recall@20 0.951 → 0.981 (passes by sector and by département instead: 0.974 for more time)."""
     known = (ix.situation >= 0) & (ix.phase >= 0)
     sit_phase = ix.situation.astype(np.int64) * 3 + ix.phase.astype(np.int64)
-    keys = []
-    for column, size in ((ix.job_domain, len(ix.domains.codes)), (ix.sector, len(ix.sectors.codes))):
-        keys.append(np.where(known & (column >= 0), sit_phase * (size + 1) + column.astype(np.int64), -1))
-    return keys
+    joins: list[Join] = []
+    n_domains = len(ix.domains.codes)
+    key = np.where(
+        known & (ix.job_domain >= 0), sit_phase * (n_domains + 1) + ix.job_domain.astype(np.int64), -1
+    )
+    joins.append(((query_rows, key[query_rows]), (recommendable, key[recommendable]), per_member // 2))
+    n_topics = len(ix.topics.codes)
+
+    def exploded(rows: I64, masks: npt.NDArray[np.uint64]) -> tuple[I64, I64]:
+        parts_rows, parts_keys = [], []
+        for t in range(n_topics):
+            bit = ((masks[rows, t // 64] >> np.uint64(t % 64)) & np.uint64(1)).astype(np.bool_)
+            chosen = rows[bit & known[rows]]
+            parts_rows.append(chosen)
+            parts_keys.append(sit_phase[chosen] * n_topics + t)
+        if not parts_rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(parts_rows), np.concatenate(parts_keys)
+
+    if n_topics:
+        joins.append((exploded(query_rows, ix.sought), exploded(recommendable, ix.offered), per_member // 4))
+    return joins
 
 
 def _lap(timings: dict[str, float] | None, name: str, since: float) -> None:

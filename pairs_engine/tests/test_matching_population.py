@@ -7,6 +7,7 @@ import pytest
 
 from pairs_engine import synthetic
 from pairs_engine.matching import (
+    MatchingIndex,
     Profile,
     RomeGraph,
     Weights,
@@ -171,6 +172,39 @@ def test_fast_path_recall_against_brute_force() -> None:
         # Tie-aware: a found candidate counts if its exact score reaches the k-th best exact score.
         recalls.append(min(1.0, float((found_scores >= kth - 1e-6).sum()) / wanted))
     assert float(np.mean(recalls)) >= 0.98
+
+
+def _batch_recall(index: MatchingIndex, sample: np.ndarray, *, pool_size: int) -> float:
+    batch = suggest_batch(index, member_ids=index.ids[sample].tolist(), k=20, pool_size=pool_size)
+    recommendable = np.flatnonzero(index.recommendable)
+    recalls = []
+    for position, row in enumerate(sample.tolist()):
+        candidates = recommendable[recommendable != row]
+        exact, _f, _b = pair_scores(
+            index, np.full(candidates.size, row, dtype=np.int64), candidates, Weights()
+        )
+        wanted = min(20, int((exact > 0).sum()))
+        if wanted:
+            found = [index.row_of[i] for i in batch.suggestion_ids[position].tolist() if i >= 0]
+            hits = exact[np.searchsorted(candidates, found)] >= np.sort(exact)[-wanted] - 1e-6
+            recalls.append(min(1.0, float(hits.sum()) / wanted))
+    return float(np.mean(recalls))
+
+
+def test_blocked_path_recall_and_the_topic_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocked path (large indexes), forced on 4,000 members with small pools: the peer pass by topic
+    (seekers of a topic against those who offer it) is what finds the generic peers of other domaines."""
+    from pairs_engine.matching import candidates
+
+    monkeypatch.setattr(candidates, "BRUTE_FORCE_MAX", 0)
+    population = synthetic.generate(members=4000, seed=3)
+    index = build_index(population.profiles, rome=population.rome)
+    sample = np.random.default_rng(0).choice(index.size, size=60, replace=False)
+    with_topics = _batch_recall(index, sample, pool_size=600)
+    assert with_topics >= 0.85  # 0.89 measured
+    joins = candidates._peer_joins
+    monkeypatch.setattr(candidates, "_peer_joins", lambda *args: joins(*args)[:1])
+    assert _batch_recall(index, sample, pool_size=600) < with_topics - 0.1  # 0.65 measured
 
 
 def test_on_demand_recall_against_brute_force() -> None:
