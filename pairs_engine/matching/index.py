@@ -86,6 +86,8 @@ class MatchingIndex:
     proxy_cache: dict[tuple[float, ...], Any] = field(default_factory=dict, repr=False)
     # Inverted lists for on-demand lookups (candidates.RelatedLists), built on first use.
     related_cache: list[object] = field(default_factory=list, repr=False)
+    # Per-row attributes packed for pair scoring (scoring.Side), built on first use.
+    records_cache: list[object] = field(default_factory=list, repr=False)
 
     @property
     def size(self) -> int:

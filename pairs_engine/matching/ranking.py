@@ -18,7 +18,7 @@ F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 Rows = npt.NDArray[np.signedinteger[Any]]  # row indices, int32 or int64
 
-RESCORE_CHUNK = 200_000
+RESCORE_CHUNK = 50_000  # pairs scored at once: their per-attribute arrays stay in the cores' caches
 RANK_CHUNK = 4_000_000  # pairs ranked at once
 
 
