@@ -162,20 +162,13 @@ def top_per_row(scores: F32, keep: int) -> tuple[I64, I64]:
         flat = np.flatnonzero(scores >= threshold[:, None])
     values = scores.ravel()[flat]
     finite = np.isfinite(values)
-    return top_per_row_sparse(
-        flat[finite], values[finite], height, width, keep, rows=np.arange(height, dtype=np.int64)
-    )
+    return top_per_row_sparse(flat[finite], values[finite], height, width, keep)
 
 
-def top_per_row_sparse(
-    flat: I64, values: F32, height: int, width: int, keep: int, *, rows: I64
-) -> tuple[I64, I64]:
-    """The `keep` best `values` of each row in `rows`, among entries given by flat (row-major) positions."""
+def top_per_row_sparse(flat: I64, values: F32, height: int, width: int, keep: int) -> tuple[I64, I64]:
+    """(row, column) of the `keep` best `values` of each row, among entries given by sorted flat (row-major)
+    positions in a (height × width) block."""
     row_of = flat // width
-    chosen = np.zeros(height, dtype=np.bool_)
-    chosen[rows] = True
-    inside = chosen[row_of]
-    flat, values, row_of = flat[inside], values[inside], row_of[inside]
     counts = np.bincount(row_of, minlength=height)
     widest = int(counts.max()) if counts.size else 0
     if widest <= keep:
