@@ -151,9 +151,9 @@ def _fill_grouped(
             room = length - above.sum(axis=1, keepdims=True)
             tie = padded == kth
             keep = above | (tie & (np.cumsum(tie, axis=1) <= room))
-            # Exactly min(count, length) entries per row, in input order.
+            # At most `length` entries per row (padding included where a row is shorter), in input order.
             kept = np.nonzero(keep)
-            shown = np.minimum(counts[lo:hi], length)
+            shown = keep.sum(axis=1)
             slot = np.arange(kept[0].size) - np.repeat(np.cumsum(shown) - shown, shown)
             rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
             scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)

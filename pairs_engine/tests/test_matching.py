@@ -532,7 +532,7 @@ def test_grouped_ranking_equals_the_sorted_one() -> None:
     index = build_index(small_population(), rome=ROME)
     rng = np.random.default_rng(5)
     n = index.size
-    q = np.repeat(np.arange(n), 40)
+    q = np.repeat(np.arange(n), rng.integers(0, 50, n))  # lists shorter and longer than `length`
     c = rng.integers(0, 10_000, q.size)
     score = np.round(rng.random(q.size) - 0.2, 1).astype(np.float32)  # ties, zeros and negatives
     order = np.lexsort((c, q))
