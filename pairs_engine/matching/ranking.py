@@ -145,6 +145,8 @@ def _fill_grouped(
         padded.ravel()[flat] = np.where(values > 0, values, -np.inf)
         cands = np.full((hi - lo, widest), -1, dtype=np.int64)
         cands.ravel()[flat] = c[first:last]
+        rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
+        scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)
         if widest > length:
             kth = np.partition(padded, widest - length, axis=1)[:, widest - length, None]
             above = padded > kth
@@ -155,13 +157,9 @@ def _fill_grouped(
             kept = np.nonzero(keep)
             shown = keep.sum(axis=1)
             slot = np.arange(kept[0].size) - np.repeat(np.cumsum(shown) - shown, shown)
-            rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
-            scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)
             rows_pad[kept[0], slot] = cands[kept]
             scores_pad[kept[0], slot] = padded[kept]
         else:
-            rows_pad = np.full((hi - lo, length), -1, dtype=np.int64)
-            scores_pad = np.full((hi - lo, length), -np.inf, dtype=np.float32)
             rows_pad[:, :widest] = cands
             scores_pad[:, :widest] = padded
         order = np.argsort(-scores_pad, axis=1, kind="stable")
