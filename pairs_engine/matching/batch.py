@@ -13,7 +13,8 @@ import numpy.typing as npt
 from .candidates import blocked_candidates, exclusion_lists
 from .fairness import cap_exposure, coverage, gini, mmr_rerank
 from .index import MatchingIndex
-from .ranking import merge_lists, proxy_matrices, ranked_lists, rescore, rescore_scores, reversed_lists
+from .pair_lists import merge_lists
+from .ranking import proxy_matrices, ranked_lists, rescore, rescore_scores, reversed_lists
 from .recommend import ALL_EXCLUDED, NO_MATCH, NOBODY, NOT_INDEXED, NOTHING_ASKED
 from .scoring import components_both, explain_pair
 from .types import Recommendations, Suggestion

@@ -19,7 +19,9 @@ import numpy.typing as npt
 
 from .features import STRUCTURED_SLOTS, ProxyMatrices, structured_part
 from .index import RECRUITER, MatchingIndex
-from .scoring import JOB_SAME_DOMAIN, RECRUITER_DOMAIN
+from .pair_lists import unique_pairs
+from .scan_kernel import best_per_row
+from .score_kernel import JOB_SAME_DOMAIN, RECRUITER_DOMAIN
 from .weights import Weights
 
 F32 = npt.NDArray[np.float32]
@@ -95,6 +97,7 @@ def scan(
     rf_t, rb_t = rf_pool.T, rb_pool.T
     position = np.full(index.size, -1, dtype=np.int64)
     position[pool] = np.arange(pool.size)
+    no_exclusions = np.zeros(QUERY_BLOCK + 1, dtype=np.int64)
     out_q: list[I32] = []
     out_c: list[I32] = []
     for start in range(0, query_rows.size, QUERY_BLOCK):
@@ -103,28 +106,40 @@ def scan(
         left_forward, left_backward = proxy.qf[block], proxy.qb[block]
         left_forward[:, slots] = structured.left_fwd[start:stop]
         left_backward[:, slots] = structured.left_bwd[start:stop]
-        forward = left_forward @ rf_t
-        backward = left_backward @ rb_t
-        structured.add_targets(forward, backward, start, stop)
-        scores = harmonic_proxy(forward, backward)
-        self_pos = position[block]
-        mine = self_pos >= 0
-        scores[np.flatnonzero(mine), self_pos[mine]] = -np.inf
-        if excluded:
-            for i, row in enumerate(block.tolist()):
-                rows = excluded.get(row)
-                if rows is not None:
-                    p = position[rows]
-                    scores[i, p[p >= 0]] = -np.inf
-        q_local, c_local = top_per_row(scores, per_member)
-        out_q.append(block[q_local].astype(np.int32))
-        out_c.append(pool[c_local].astype(np.int32))
+        excluded_ptr, excluded_idx = _excluded_positions(block, position, excluded, no_exclusions)
+        q, c = best_per_row(
+            left_forward @ rf_t,
+            left_backward @ rb_t,
+            structured.target_rows(start, stop),
+            rows=block,
+            pool=pool,
+            self_pos=position[block],
+            excluded_ptr=excluded_ptr,
+            excluded_idx=excluded_idx,
+            keep=per_member,
+        )
+        out_q.append(q)
+        out_c.append(c)
     return np.concatenate(out_q), np.concatenate(out_c)
+
+
+def _excluded_positions(block: I64, position: I64, excluded: dict[int, I64], none: I64) -> tuple[I64, I64]:
+    """Pool positions each row of `block` must not get, as (pointers, positions)."""
+    if not excluded:
+        return none[: block.size + 1], none[:0]
+    parts = []
+    for row in block.tolist():
+        rows = excluded.get(row)
+        found = position[rows] if rows is not None else none[:0]
+        parts.append(found[found >= 0])
+    pointers = np.zeros(block.size + 1, dtype=np.int64)
+    np.cumsum([part.size for part in parts], out=pointers[1:])
+    return pointers, np.concatenate(parts).astype(np.int64)
 
 
 def harmonic_proxy(forward: F32, backward: F32) -> F32:
     """f b / (f + b) of the directional proxies (negative parts clipped; half the harmonic mean, which ranks the
-    same), computed in place in `forward`."""
+    same), computed in place in `forward`. For one member on demand; a scan computes the same in its kernel."""
     np.maximum(forward, 0.0, out=forward)
     np.maximum(backward, 0.0, out=backward)
     denominator = np.add(forward, backward)
@@ -132,55 +147,6 @@ def harmonic_proxy(forward: F32, backward: F32) -> F32:
     forward *= backward
     forward /= denominator
     return forward
-
-
-SAMPLE_STEP = 8  # top_per_row estimates each row's threshold on every 8th column
-SAMPLE_MARGIN = 2.5  # ... aiming at 2.5 × keep columns above it, so that a row rarely falls short
-
-
-def top_per_row(scores: F32, keep: int) -> tuple[I64, I64]:
-    """(row, column) of the `keep` best finite scores of each row (fewer where a row has fewer).
-
-    An exact partition of each row of a wide block costs as much as the matrix product that made it. Instead
-    each row's threshold is estimated on a column sample, so as to leave about 2.5 × keep entries above it;
-    one comparison pass and a flat nonzero gather those, the rows left short are redone exactly, and the
-    exact top `keep` is then taken among the few gathered."""
-    height, width = scores.shape
-    if width <= keep:
-        rows, cols = np.nonzero(np.isfinite(scores))
-        return rows.astype(np.int64), cols.astype(np.int64)
-    if width < 4 * SAMPLE_STEP * keep:
-        threshold = np.partition(scores, width - keep, axis=1)[:, width - keep]
-    else:
-        sample = scores[:, ::SAMPLE_STEP]
-        above = min(int(np.ceil(SAMPLE_MARGIN * keep / SAMPLE_STEP)), sample.shape[1])
-        threshold = np.partition(sample, sample.shape[1] - above, axis=1)[:, sample.shape[1] - above]
-    flat = np.flatnonzero(scores >= threshold[:, None])
-    short = np.flatnonzero(np.bincount(flat // width, minlength=height) < keep)
-    if short.size:
-        threshold[short] = np.partition(scores[short], width - keep, axis=1)[:, width - keep]
-        flat = np.flatnonzero(scores >= threshold[:, None])
-    values = scores.ravel()[flat]
-    finite = np.isfinite(values)
-    return top_per_row_sparse(flat[finite], values[finite], height, width, keep)
-
-
-def top_per_row_sparse(flat: I64, values: F32, height: int, width: int, keep: int) -> tuple[I64, I64]:
-    """(row, column) of the `keep` best `values` of each row, among entries given by sorted flat (row-major)
-    positions in a (height × width) block."""
-    row_of = flat // width
-    counts = np.bincount(row_of, minlength=height)
-    widest = int(counts.max()) if counts.size else 0
-    if widest <= keep:
-        return row_of, flat % width
-    # On a padded (height × widest) matrix: flat positions are sorted, so each row's entries are contiguous.
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    padded = np.full((height, widest), -np.inf, dtype=np.float32)
-    padded[row_of, np.arange(flat.size) - starts[row_of]] = values
-    best = np.argpartition(padded, widest - keep, axis=1)[:, widest - keep :]
-    valid = (best < counts[:, None]).ravel()
-    picked = flat[(starts[:, None] + best).ravel()[valid]]
-    return picked // width, picked % width
 
 
 def blocked_candidates(
@@ -292,12 +258,7 @@ def blocked_candidates(
     done_pairs.clear()
     if pools is not None:
         # A pair may come from several passes: keep it once.
-        # (Sort, then drop repeats: np.unique takes a slow hashing path on tens of millions of int64 keys.)
-        keys = q.astype(np.int64) * ix.size + c
-        del q, c
-        keys.sort()
-        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
-        q, c = (keys // ix.size).astype(np.int32), (keys % ix.size).astype(np.int32)
+        q, c = unique_pairs(q, c, ix.size)
     return q, c
 
 

@@ -25,7 +25,8 @@ import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from .index import RECRUITER, MatchingIndex
-from .scoring import (
+from .scan_kernel import TargetRows, csr_rows
+from .score_kernel import (
     JOB_MOBILITY,
     JOB_SAME,
     JOB_SAME_DOMAIN,
@@ -204,31 +205,13 @@ class Structured(NamedTuple):
     shared: sp.csr_matrix
     targets_right: sp.csr_matrix
 
-    def add_targets(self, forward: F32, backward: F32, start: int, stop: int) -> None:
-        """Add the member-specific (target job) part for group rows start:stop, in place."""
-        if not (self.targets_right.shape[0] and self.targets_right.nnz):
-            return
-        # Flat indices into C-contiguous views: a 1-D gather-scatter is several times faster than a 2-D one.
-        flat_forward, flat_backward = _flat_view(forward), _flat_view(backward)
-        whole = start == 0 and stop == self.step.shape[0]  # a row slice copies the matrix
-        step = _flat_product(self.step if whole else self.step[start:stop], self.targets_right)
-        flat_forward[step[0]] += step[1]
-        where, values = _flat_product(self.shared if whole else self.shared[start:stop], self.targets_right)
-        flat_forward[where] += values
-        flat_backward[where] += values
-
-
-def _flat_view(matrix: F32) -> F32:
-    if not matrix.flags.c_contiguous:
-        raise ValueError("structured proxy blocks must be C-contiguous")
-    return matrix.reshape(-1)
-
-
-def _flat_product(left: sp.csr_matrix, right: sp.csr_matrix) -> tuple[npt.NDArray[np.int64], F32]:
-    """Flat (row-major) positions and values of the non-zeros of left @ right (each position once)."""
-    product = (left @ right).tocsr()
-    rows = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
-    return rows * product.shape[1] + product.indices, product.data
+    def target_rows(self, start: int, stop: int) -> TargetRows:
+        """The member-specific (target job) part for group rows start:stop, as the scan kernel reads it."""
+        return TargetRows(
+            *csr_rows(self.step, start, stop),
+            *csr_rows(self.shared, start, stop),
+            *csr_rows(self.targets_right, 0, self.targets_right.shape[0]),
+        )
 
 
 def _csr(

@@ -86,7 +86,7 @@ class MatchingIndex:
     proxy_cache: dict[tuple[float, ...], Any] = field(default_factory=dict, repr=False)
     # Inverted lists for on-demand lookups (candidates.RelatedLists), built on first use.
     related_cache: list[object] = field(default_factory=list, repr=False)
-    # Per-row attributes packed for pair scoring (scoring.Side), built on first use.
+    # Per-row attributes packed for pair scoring (score_kernel.packed_records), built on first use.
     records_cache: list[object] = field(default_factory=list, repr=False)
 
     @property

@@ -12,6 +12,7 @@ from .fairness import mmr_rerank
 from .features import structured_part
 from .index import RECRUITER, MatchingIndex, topic_mask
 from .ranking import proxy_matrices, rescore
+from .scan_kernel import add_targets
 from .scoring import PHASE_LABELS, SITUATION_LABELS, components_both, explain_pair, slot_label
 from .types import (
     PHASES,
@@ -141,7 +142,7 @@ def member_proxy(index: MatchingIndex, row: int, weights: Weights) -> F32:
         )
         extra_forward = structured.right @ structured.left_fwd[0]
         extra_backward = structured.right @ structured.left_bwd[0]
-        structured.add_targets(extra_forward[None, :], extra_backward[None, :], 0, 1)
+        add_targets(extra_forward[None, :], extra_backward[None, :], structured.target_rows(0, 1))
         forward[related] += extra_forward - 0.5 * bonus[related]
         backward[related] += extra_backward - 0.5 * bonus[related]
     return harmonic_proxy(forward, backward)

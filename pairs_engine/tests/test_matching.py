@@ -487,7 +487,7 @@ def test_reversed_lists_keep_consent_and_exclusions() -> None:
 
 
 def test_merge_lists_keeps_each_candidate_once_best_first() -> None:
-    from pairs_engine.matching.ranking import merge_lists
+    from pairs_engine.matching.pair_lists import merge_lists
 
     first = (np.asarray([[5, 7, -1]]), np.asarray([[0.9, 0.3, 0.0]], dtype=np.float32))
     second = (np.asarray([[8, 5, 2]]), np.asarray([[0.6, 0.9, 0.3]], dtype=np.float32))
@@ -501,27 +501,56 @@ def test_merge_lists_keeps_each_candidate_once_best_first() -> None:
 # --- Fast selection and ranking paths agree with the plain ones ------------------------------------------------
 
 
-def test_top_per_row_keeps_each_rows_best_finite_scores() -> None:
-    """The sampled threshold (wide rows) and the exact partition (narrow rows) both return each row's best."""
-    from pairs_engine.matching.candidates import top_per_row
+def test_scan_kernel_keeps_each_rows_best_finite_proxies() -> None:
+    """The compiled scan step: target-job part added, harmonic proxy, and exactly each row's best `keep` finite
+    entries — ties at the cut resolved to the leftmost columns, self and excluded columns never chosen."""
+    import scipy.sparse as sp  # type: ignore[import-untyped]
+
+    from pairs_engine.matching.scan_kernel import TargetRows, best_per_row, csr_rows
 
     rng = np.random.default_rng(3)
-    for trial in range(60):
+    for trial in range(80):
         height, width, keep = int(rng.integers(1, 30)), int(rng.integers(1, 3000)), int(rng.integers(1, 40))
-        scores = rng.standard_normal((height, width)).astype(np.float32)
+        forward = rng.standard_normal((height, width)).astype(np.float32)  # negatives clip to 0: many ties
+        backward = rng.standard_normal((height, width)).astype(np.float32)
         if trial % 3 == 0:
-            scores = np.round(scores, 1)  # many ties
-        if trial % 4 == 0:
-            scores[rng.random((height, width)) < 0.95] = -np.inf  # self, excluded: never chosen
-        rows, cols = top_per_row(scores.copy(), keep)
-        assert len(set(zip(rows.tolist(), cols.tolist(), strict=True))) == rows.size
+            forward, backward = np.round(forward, 1), np.round(backward, 1)  # more ties
+        u = int(rng.integers(1, 6))
+        step = sp.random(height, u, density=0.3, format="csr", dtype=np.float32, random_state=trial)
+        shared = sp.random(height, u, density=0.3, format="csr", dtype=np.float32, random_state=trial + 1)
+        right = sp.random(u, width, density=0.05, format="csr", dtype=np.float32, random_state=trial + 2)
+        targets = TargetRows(*csr_rows(step, 0, height), *csr_rows(shared, 0, height), *csr_rows(right, 0, u))
+        f = forward + (step @ right).toarray() + (shared @ right).toarray()
+        b = backward + (shared @ right).toarray()
+        f, b = np.maximum(f.astype(np.float32), 0), np.maximum(b.astype(np.float32), 0)
+        expected_scores = f * b / np.maximum(f + b, np.float32(1e-9))
+        self_pos = rng.integers(-1, width, height)
+        excluded = [
+            rng.choice(width, int(rng.integers(0, width + 1) * (trial % 4 == 0)), replace=False)
+            for _ in range(height)
+        ]
+        pointers = np.concatenate([[0], np.cumsum([e.size for e in excluded])]).astype(np.int64)
+        rows = rng.permutation(10_000)[:height].astype(np.int64)
+        pool = rng.permutation(10_000)[:width].astype(np.int64)
+        q, c = best_per_row(
+            forward.copy(),
+            backward.copy(),
+            targets,
+            rows=rows,
+            pool=pool,
+            self_pos=self_pos.astype(np.int64),
+            excluded_ptr=pointers,
+            excluded_idx=np.concatenate([np.zeros(0, np.int64), *excluded]).astype(np.int64),
+            keep=keep,
+        )
         for i in range(height):
-            finite = np.sort(scores[i][np.isfinite(scores[i])])[::-1]
-            chosen = scores[i, cols[rows == i]]
-            assert chosen.size == min(keep, finite.size)
-            if chosen.size:
-                assert np.isfinite(chosen).all()
-                assert chosen.min() >= finite[chosen.size - 1]
+            allowed = np.ones(width, dtype=bool)
+            allowed[excluded[i]] = False
+            if self_pos[i] >= 0:
+                allowed[self_pos[i]] = False
+            candidates = np.flatnonzero(allowed)
+            best = candidates[np.argsort(-expected_scores[i, candidates], kind="stable")[:keep]]
+            assert sorted(c[q == rows[i]].tolist()) == sorted(pool[best].tolist()), (trial, i)
 
 
 def test_grouped_ranking_equals_the_sorted_one() -> None:
@@ -548,6 +577,40 @@ def test_grouped_ranking_equals_the_sorted_one() -> None:
         assert ((grouped[0] >= 0) == (grouped[1] > 0)).all()
 
 
+def test_pair_lists_match_plain_numpy() -> None:
+    """The compiled list steps against plain numpy: repeats dropped (first order kept), each member's best
+    positive scores with ties in input order, and the backwards filter."""
+    from pairs_engine.matching.pair_lists import best_per_member, reversed_pairs, unique_pairs
+
+    rng = np.random.default_rng(11)
+    n = 60
+    q = rng.integers(0, n, 5000)
+    c = rng.integers(0, n, 5000)
+    uq, uc = unique_pairs(q, c, n)
+    keys = q * n + c
+    _values, first = np.unique(keys, return_index=True)
+    expected = keys[np.sort(first)]
+    expected = expected[np.argsort(expected // n, kind="stable")]  # grouped by q, first-seen order within
+    assert (uq.astype(np.int64) * n + uc).tolist() == expected.tolist()
+
+    score = np.round(rng.random(q.size) - 0.2, 1).astype(np.float32)  # ties, zeros and negatives
+    for member in (q, np.sort(q)):  # scattered, then grouped input (another pairing, same rule)
+        rows, scores = best_per_member(member, c, score, n=n, length=7)
+        for m in range(n):
+            mine = np.flatnonzero((member == m) & (score > 0))
+            best = mine[np.argsort(-score[mine], kind="stable")[:7]]
+            assert rows[m, : best.size].tolist() == c[best].tolist()
+            assert (rows[m, best.size :] == -1).all()
+            assert scores[m, : best.size].tolist() == score[best].tolist()
+
+    slot = np.where(rng.random(n) < 0.7, rng.permutation(n), -1).astype(np.int64)
+    recommendable = rng.random(n) < 0.8
+    floor = rng.random(n).astype(np.float32) * 0.5
+    got = reversed_pairs(q, c, score, slot=slot, recommendable=recommendable, floor=floor)
+    ok = (slot[c] >= 0) & recommendable[q] & (score > 0) & (score > floor[np.maximum(slot[c], 0)])
+    assert [part.tolist() for part in got] == [slot[c][ok].tolist(), q[ok].tolist(), score[ok].tolist()]
+
+
 def test_exposure_without_cap_keeps_each_lists_head() -> None:
     candidates = np.asarray([[4, -1, 2, 3], [4, 1, -1, -1]])
     scores = np.asarray([[0.9, 0.0, 0.5, 0.4], [0.8, 0.3, 0.0, 0.0]], dtype=np.float32)
@@ -559,3 +622,137 @@ def test_exposure_without_cap_keeps_each_lists_head() -> None:
         rows.tolist(),
         exposure.tolist(),
     ]
+
+
+# --- The compiled pair components follow the rules ----------------------------------------------------------
+
+
+def test_score_kernel_applies_each_rule_pair_by_pair() -> None:
+    """The compiled components of every ordered pair against the rules written out from the profiles: missing
+    jobs, one recruiter or two, same and later phases, mobility links, topics spread over two 64-bit words."""
+    from pairs_engine.matching.scoring import COMPONENTS, components_both
+    from pairs_engine.matching.types import PHASES, SITUATIONS
+
+    every_topic = frozenset(f"t{i:02d}" for i in range(70))  # topic ids 0..69: two words, bits 31 and 63 used
+    people = [
+        person(
+            2,
+            phase="integration",
+            current_job="M1805",
+            sector="70",
+            topics_offered=every_topic,  # first: its topics take ids 0..69 in order
+            departement="75",
+            delegation="idf",
+            in_person=True,
+            availability=frozenset({"mon_morning"}),
+            offering_text="mon réseau et mon CV",
+        ),
+        person(
+            1,
+            situation="job_seeker",
+            current_job="K2111",
+            target_jobs=("M1805",),
+            sector="62",
+            target_sector="70",
+            topics_sought=frozenset({"t00", "t31", "t64"}),
+            departement="75",
+            delegation="idf",
+            in_person=True,
+            availability=frozenset({"mon_morning", "tue_lunch"}),
+            seeking_text="un mentor pour mon réseau",
+        ),
+        person(
+            3,
+            phase="integration",
+            current_job="M1402",
+            video=True,
+            topics_sought=frozenset({"t05", "t62", "t63"}),
+        ),
+        person(
+            4,
+            situation="recruiter",
+            phase="transition",
+            target_jobs=("M1805", "H1206"),
+            departement="92",
+            delegation="idf",
+            in_person=True,
+            video=True,
+        ),
+        person(
+            5, phase="transition", current_job="M1803", target_jobs=("K2111",), sector="62", in_person=True
+        ),
+        person(6, situation="graduate"),
+        person(7, situation="recruiter", phase="integration", current_job="H1206", target_jobs=("K2111",)),
+        person(8, situation="unknown", phase="unknown", video=True),
+        person(9, situation="unknown", phase="unknown"),
+        person(10, current_job="K2111", offering_text="un réseau de mentors"),
+    ]
+    index = build_index(people, rome=ROME)
+    phase_rank = {name: i for i, name in enumerate(PHASES)}
+
+    def link(source: str | None, target: str | None) -> bool:
+        return (source, target) in ROME.mobility
+
+    def expected(m: Profile, c: Profile, text: float) -> list[float]:
+        """f(m → c), rule by rule."""
+        pm, pc = phase_rank.get(m.phase, -1), phase_rank.get(c.phase, -1)
+        jm, jc = m.current_job, c.current_job
+        step = 0.0
+        if 0 <= pm < pc:
+            step = 1.0 if jc is not None and jc in m.target_jobs else 0.6 * link(jm, jc)
+        recruiter = 0.0
+        if (m.situation == "recruiter") != (c.situation == "recruiter"):
+            boss, other = (m, c) if m.situation == "recruiter" else (c, m)
+            held = {j for j in (other.current_job, *other.target_jobs) if j}
+            if set(boss.target_jobs) & held:
+                recruiter = 1.0
+            elif {t[:3] for t in boss.target_jobs} & {j[:3] for j in held}:
+                recruiter = 0.5
+        job = max(
+            1.0 * (jm is not None and jm == jc),
+            0.8 * bool(set(m.target_jobs) & set(c.target_jobs)),
+            0.5 * (jm is not None and jc is not None and jm[:3] == jc[:3]),
+            0.4 * (link(jm, jc) or link(jc, jm)),
+        )
+        place = 0.0
+        if m.in_person and c.in_person:
+            if m.departement is not None and m.departement == c.departement:
+                place = 1.0
+            elif m.delegation is not None and m.delegation == c.delegation:
+                place = 0.5
+        if m.video and c.video:
+            place = max(place, 0.7)
+        return [
+            float(m.situation in SITUATIONS and m.situation == c.situation),
+            float(pm >= 0 and pm == pc),
+            step,
+            len(m.topics_sought & c.topics_offered) / max(len(m.topics_sought), 1),
+            recruiter,
+            job,
+            float(c.sector is not None and c.sector in (m.sector, m.target_sector)),
+            max(text, 0.0),
+            place,
+            len(m.availability & c.availability) / max(len(m.availability), 1),
+        ]
+
+    n = len(people)
+    m, c = np.divmod(np.arange(n * n), n)
+    fwd, bwd = components_both(index, m, c)
+    text = COMPONENTS.index("text")
+    seen: set[tuple[str, float]] = set()
+    for i, (a, b) in enumerate(zip(m.tolist(), c.tolist(), strict=True)):
+        for got, (x, y) in ((fwd[i], (a, b)), (bwd[i], (b, a))):
+            cosine = float(index.seek_vec[x].astype(np.float64) @ index.offer_vec[y])
+            want = expected(people[x], people[y], cosine)
+            for k, name in enumerate(COMPONENTS):
+                if k == text:
+                    assert got[k] == pytest.approx(want[k], abs=1e-6), (people[x].id, people[y].id, name)
+                else:
+                    assert got[k] == np.float32(want[k]), (people[x].id, people[y].id, name)
+                seen.add((name, round(want[k], 3)))
+    # The population reaches every graded value (or the comparison above would prove little).
+    graded = {("step_ahead", 1.0), ("step_ahead", 0.6), ("recruiter", 1.0), ("recruiter", 0.5)}
+    graded |= {("job", v) for v in (1.0, 0.8, 0.5, 0.4)} | {("place", v) for v in (1.0, 0.7, 0.5)}
+    graded |= {("topics", 1.0), ("availability", 0.5), ("sector", 1.0), ("situation", 0.0)}
+    assert graded <= seen
+    assert any(name == "text" and value > 0.2 for name, value in seen)
