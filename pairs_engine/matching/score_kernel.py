@@ -215,6 +215,20 @@ def _recruits_for(ints, recruiter, other, wanted, width, held):  # type: ignore[
     return False
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _step_ahead(ints, mobility, keys, n_jobs, targets, width, behind, ahead):  # type: ignore[no-untyped-def]
+    # How much `ahead` is a step ahead of `behind`: only from a later phase; the job `behind` targets held, else a
+    # mobility link from one's job to the other's.
+    phase = ints[behind, PHASE]
+    if not (ints[ahead, PHASE] > phase and phase >= 0):
+        return 0.0
+    if _targets(ints, behind, targets, width, ints[ahead, JOB]):
+        return STEP_AHEAD_TARGET
+    if _is_mobility(mobility, keys, n_jobs, ints[behind, JOB], ints[ahead, JOB]):
+        return STEP_AHEAD_MOBILITY
+    return 0.0
+
+
 @njit(nogil=True, cache=True)
 def _kernel(ints, floats, width, words, rank, mobility, keys, n_jobs, m, c, fwd, bwd):  # type: ignore[no-untyped-def]
     targets = len(SCALARS)
@@ -233,22 +247,8 @@ def _kernel(ints, floats, width, words, rank, mobility, keys, n_jobs, m, c, fwd,
         pa, pb = ints[a, PHASE], ints[b, PHASE]
         fwd[i, 1] = bwd[i, 1] = 1.0 if pa == pb and pa >= 0 else 0.0
 
-        # Step ahead, each way: only towards a later phase; the target job held, else a mobility link.
-        ja, jb = ints[a, JOB], ints[b, JOB]
-        value = 0.0
-        if pb > pa and pa >= 0:
-            if _targets(ints, a, targets, width, jb):
-                value = STEP_AHEAD_TARGET
-            elif _is_mobility(mobility, keys, n_jobs, ja, jb):
-                value = STEP_AHEAD_MOBILITY
-        fwd[i, 2] = value
-        value = 0.0
-        if pa > pb and pb >= 0:
-            if _targets(ints, b, targets, width, ja):
-                value = STEP_AHEAD_TARGET
-            elif _is_mobility(mobility, keys, n_jobs, jb, ja):
-                value = STEP_AHEAD_MOBILITY
-        bwd[i, 2] = value
+        fwd[i, 2] = _step_ahead(ints, mobility, keys, n_jobs, targets, width, a, b)
+        bwd[i, 2] = _step_ahead(ints, mobility, keys, n_jobs, targets, width, b, a)
 
         ahead = 0
         behind = 0
@@ -270,6 +270,7 @@ def _kernel(ints, floats, width, words, rank, mobility, keys, n_jobs, m, c, fwd,
         fwd[i, 4] = bwd[i, 4] = value
 
         # Job: the best of same job, a shared target, same domaine, a mobility link either way.
+        ja, jb = ints[a, JOB], ints[b, JOB]
         value = 0.0
         da = ints[a, JOB_DOMAIN]
         if ja == jb and jb >= 0:
