@@ -22,15 +22,22 @@ Rows = npt.NDArray[np.signedinteger[Any]]
 
 
 @njit(nogil=True, cache=True)
-def _group(member, n, order):  # type: ignore[no-untyped-def]
-    """A stable counting sort of `member` (values in [0, n)) into `order`; returns (starts, grouped): member m's
-    entries are order[starts[m]:starts[m + 1]], in input order — or, when `member` was already grouped (`order`
-    then left unwritten), entries starts[m]:starts[m + 1] themselves."""
+def _starts(member, n):  # type: ignore[no-untyped-def]
+    # starts[m]: where member m's entries begin once grouped by member (a counting sort's offsets).
     starts = np.zeros(n + 1, np.int64)
     for m in member:
         starts[m + 1] += 1
     for m in range(n):
         starts[m + 1] += starts[m]
+    return starts
+
+
+@njit(nogil=True, cache=True)
+def _group(member, n, order):  # type: ignore[no-untyped-def]
+    """A stable counting sort of `member` (values in [0, n)) into `order`; returns (starts, grouped): member m's
+    entries are order[starts[m]:starts[m + 1]], in input order — or, when `member` was already grouped (`order`
+    then left unwritten), entries starts[m]:starts[m + 1] themselves."""
+    starts = _starts(member, n)
     grouped = True
     for i in range(1, member.size):
         if member[i] < member[i - 1]:
@@ -50,11 +57,7 @@ def _group(member, n, order):  # type: ignore[no-untyped-def]
 def _unique_pairs(q, c, n):  # type: ignore[no-untyped-def]
     # Candidates grouped by member (a counting sort that moves the candidates themselves), then each member's
     # repeats dropped in place: `seen[x] == m` once member m has candidate x.
-    starts = np.zeros(n + 1, np.int64)
-    for m in q:
-        starts[m + 1] += 1
-    for m in range(n):
-        starts[m + 1] += starts[m]
+    starts = _starts(q, n)
     fill = starts[:-1].copy()
     grouped = np.empty(q.size, np.int32)
     for i in range(q.size):
