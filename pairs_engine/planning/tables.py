@@ -908,15 +908,18 @@ def _from_construction(
         and bounds.zero_repeat_infeasibility(people, problem.sizes, problem.rounds) is None
     ):
         # Hard feasibility cases: the symmetric searches may use part of the budget, in
-        # slices — the cyclic tabu search on one to three base rounds (quick for 5-3-7), the
-        # layered annealing (rounds in orbits of several lengths, e.g. 6-3-8), the cyclic
-        # search again with a longer slice (8-4-9).
+        # slices — a resolved difference family on two copies of Z_{P/2} (8-4-10), the
+        # cyclic tabu search on one to three base rounds (quick for 5-3-7), the layered
+        # annealing (rounds in orbits of several lengths, e.g. 6-3-8), the cyclic search
+        # again with a longer slice (8-4-9).
         seed = int(rng.integers(1 << 30))
         stream = random.Random(seed)  # noqa: S311 - a search, not cryptography
         size, rounds = problem.sizes[0], problem.rounds
-        for kind, share in (("cyclic", 0.15), ("layered", 0.3), ("cyclic", 0.6)):
+        for kind, share in (("two-orbit", 0.1), ("cyclic", 0.15), ("layered", 0.3), ("cyclic", 0.6)):
             until = time.monotonic() + share * max(0.0, deadline - time.monotonic())
-            if kind == "layered":
+            if kind == "two-orbit":
+                built = designs.two_orbit_search(people, size, rounds, stream, until)
+            elif kind == "layered":
                 moves = None if max_iterations is None else 500 * max_iterations
                 built = designs.layered_cyclic_search(people, size, rounds, stream, until, moves)
             else:

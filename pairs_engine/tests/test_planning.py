@@ -290,6 +290,50 @@ def test_planner_finds_6_3_8_without_repeats() -> None:
     assert "couches" in plan.method
 
 
+def test_two_orbit_search_finds_the_32_golfers_over_10_rounds() -> None:
+    import random
+    import time
+
+    from pairs_engine.planning.designs import two_orbit_search
+
+    found = two_orbit_search(32, 4, 10, random.Random(3), time.monotonic() + 60)
+    assert found is not None
+    schedule, name = found
+    assert "famille de différences" in name
+    assert len(schedule) == 10
+    for tables in schedule:
+        assert sorted(p for t in tables for p in t) == list(range(32))
+        assert all(len(t) == 4 for t in tables)
+    assert _pairs_once(schedule)
+    # 10 rounds × 3 table-mates = 30 of the 31 others: each point misses exactly its partner
+    # (x + 8, same level), so the never-met pairs form a perfect matching.
+    met = {pair for tables in schedule for t in tables for pair in combinations(sorted(t), 2)}
+    missed = set(combinations(range(32), 2)) - met
+    assert missed == {(c * 16 + x, c * 16 + x + 8) for c in range(2) for x in range(8)}
+
+
+def test_two_orbit_search_refuses_what_it_cannot_build() -> None:
+    import random
+
+    from pairs_engine.planning.designs import two_orbit_search
+
+    rng = random.Random(0)
+    assert two_orbit_search(32, 4, 11, rng, float("inf")) is None  # beyond 30 of 31 partners
+    assert two_orbit_search(15, 3, 7, rng, float("inf")) is None  # odd number of people
+    assert two_orbit_search(32, 4, 9, rng, float("inf")) is None  # 2R/s is not whole: no full orbits
+
+
+def test_planner_finds_8_4_10_without_repeats() -> None:
+    plan = plan_tables(
+        participants=list(range(32)), affinity=np.zeros((32, 32)), table_size=4, rounds=10, time_budget=10
+    )
+    check = plan_verify(plan)
+    assert check.ok, check.problems
+    assert plan.repeats == 0
+    assert plan.repeat_free
+    assert "famille de différences" in plan.method
+
+
 def test_degree_bound_is_valid_and_never_looser_than_the_star_bound() -> None:
     from pairs_engine.planning.bounds import degree_bound
 
