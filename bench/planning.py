@@ -202,7 +202,7 @@ def bench_affinity(quick: bool) -> None:
     cases = (
         [(9, 3, 3, 30.0, 3.0)]
         if quick
-        else [(9, 3, 3, 60.0, 5.0), (12, 3, 3, 60.0, 10.0), (24, 4, 4, 60.0, 10.0)]
+        else [(12, 3, 1, 60.0, 2.0), (9, 3, 3, 60.0, 5.0), (12, 3, 3, 60.0, 10.0), (24, 4, 4, 60.0, 10.0)]
     )
     for people, size, rounds, cp_limit, our_budget in cases:
         print(f"\n## Petit cas contre CP-SAT, P = {people}, s = {size}, R = {rounds} (poids entiers 0–100)")
@@ -223,6 +223,11 @@ def bench_affinity(quick: bool) -> None:
         print(
             f"nous {ours.affinity_total:.0f} (doublons {ours.repeats}, {t_ours:.1f} s) ; "
             f"CP-SAT {optimum:.0f} ({status}, {t_cp:.1f} s) ; ratio {ratio:.4f}"
+        )
+        # How far even the best plan can sit under the star bound (exact when CP-SAT says OPTIMAL).
+        print(
+            f"borne étoile {ours.affinity_bound:.0f} : CP-SAT / étoile {optimum / ours.affinity_bound:.4f}, "
+            f"nous / étoile {ours.affinity_total / ours.affinity_bound:.4f}"
         )
 
 

@@ -576,7 +576,7 @@ def _difference_family(
         if len(block) == size:
             return place(b + 1)
         level = 0 if len(block) < split[b] else 1
-        if not block or (level == 1 and len(block) == split[b] and split[b] == 0):
+        if not block:
             candidates = [level * g]  # the first point of a block is (0, level)
         else:
             last = block[-1]
@@ -670,7 +670,7 @@ def two_orbit_search(
     is found, in a few hundredths of a second: random difference families of Z_16 × {0, 1}
     nearly always resolve.
     """
-    if size < 3 or people % 2 or people % size or (2 * rounds) % size or people > 128:
+    if size < 3 or people % 2 or people % size or (2 * rounds) % size:
         return None
     g = people // 2
     never = 1 if g % 2 == 0 else 0  # the partner at distance g/2 on one's own level
