@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairs_engine.planning import bounds, designs
+from pairs_engine.planning.repair_kernel import RepairState
 from pairs_engine.planning.types import (
     FloatArray,
     Id,
@@ -55,6 +56,7 @@ IntArray = NDArray[np.int64]
 RESTARTS = 5  # starts of the tabu search on small instances (clock budget only)
 RESTART_LIMIT = 60  # people: up to this size the budget is split between RESTARTS starts
 SEQUENTIAL_SHARE = 0.9  # of the first start's budget, for the round-by-round search
+REPAIR_SHARE = 0.5  # of what is left, at most, for the repair of repeats and quota breaches
 KICK_SWAPS = 3  # random swaps per kick of the round search
 KICK_TABLES = 5  # a kick moves a person to one of their KICK_TABLES best other tables
 KICK_SLACK = 0.0  # a kicked seating this much worse (affinity scaled to max 1) is still kept
@@ -990,23 +992,30 @@ def search(
     starts = 1
     if max_iterations is None and start is None and perfect is None and people <= RESTART_LIMIT:
         starts = RESTARTS
-    method = "recherche tabou"
+    method = ""  # how the start was made; the search steps are appended below
     assign = start
     if assign is None:
         built = _from_construction(problem, people, rng, deadline, max_iterations)
         if built is not None:
             assign, name = built
-            method = f"{name}, puis réaffectation des personnes et recherche tabou"
+            method = f"{name}, puis réaffectation des personnes"
             assign = _relabel(problem, assign, deadline)
         elif perfect is None:
             # Affinity to optimise: the round-by-round search takes most of the first start's
             # slice (on P = 300, s = 6, R = 8 the tabu search adds nothing after it).
             until = time.monotonic() + SEQUENTIAL_SHARE * max(0.0, deadline - time.monotonic()) / starts
             assign = _sequential(problem, rng, until, max_iterations)
-            method = "construction tour par tour (glouton puis recherche locale itérée), puis recherche tabou"
+            method = "construction tour par tour (glouton puis recherche locale itérée)"
         else:
             assign = _greedy(problem, rng)
-            method = "construction gloutonne, puis recherche tabou"
+            method = "construction gloutonne"
+    # Repeats or quota breaches left: the compiled conflict repair gets up to half of what
+    # is left (it stops as soon as none is left); the tabu search then works on affinity.
+    until = time.monotonic() + REPAIR_SHARE * max(0.0, deadline - time.monotonic())
+    repaired = _repair(problem, assign, int(rng.integers(1 << 30)), until, max_iterations)
+    if repaired is not None:
+        assign = repaired
+        method += (", puis " if method else "") + "réparation des doublons et des quotas"
     best, best_key = assign, None
     for k in range(starts):
         if k:
@@ -1016,9 +1025,46 @@ def search(
         found = tabu.run(until, max_iterations, perfect)
         if best_key is None or tabu.best_key < best_key:
             best, best_key = found, tabu.best_key
+    method += (", puis " if method else "") + "recherche tabou"
     if starts > 1:
         method += f" ({starts} départs)"
     return best, method
+
+
+def _repair(
+    problem: Problem, assign: IntArray, seed: int, deadline: float, max_iterations: int | None
+) -> IntArray | None:
+    """A plan with fewer repeats (then fewer quota breaches) than ``assign``, or None.
+
+    Runs ``repair_kernel`` in slices of a few hundred steps so that the clock is read often;
+    with ``max_iterations`` the number of steps is bounded instead (reproducible tests).
+    """
+    state = RepairState(
+        assign,
+        problem.sizes,
+        problem.met,
+        problem.tags,
+        problem.qmin,
+        problem.qmax,
+        problem.weights,
+        problem.pinned < 0,
+        seed,
+    )
+    start = state.best_cost
+    if start == 0:
+        return None
+    steps = None if max_iterations is None else 20 * max_iterations
+    while state.best_cost > 0:
+        if steps is not None:
+            if steps <= 0:
+                break
+            state.run(min(steps, 250))
+            steps -= 250
+        else:
+            if time.monotonic() >= deadline:
+                break
+            state.run(250)
+    return state.best_assign if state.best_cost < start else None
 
 
 def schedule_of(request: TableRequest, assign: IntArray) -> list[list[list[Id]]]:
