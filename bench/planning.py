@@ -277,18 +277,67 @@ def cp_sat_optimum(w: np.ndarray, size: int, rounds: int, time_limit: float) -> 
     return solver.ObjectiveValue(), solver.StatusName(status), time.perf_counter() - start
 
 
+def bench_speed_meetings(quick: bool) -> None:
+    """Room sizes a consultant meets, near the round bound, with affinity and a step-ahead quota.
+
+    Baseline in the same run: the planner without its conflict repair (the search as it was
+    before it), same seed and budget.
+    """
+    from pairs_engine.planning import tables
+
+    budget = 4.0 if quick else 8.0  # 8 s: what the product gives a plan (PLANNING_SECONDS)
+    print(
+        f"\n## Salles réelles près de la borne des tours : affinité + « pas d'avance » ≥ 1 par table, {budget:.0f} s"
+    )
+    print(f"{'P-s-R':<10} {'borne R':>7}  {'avec réparation':<46}  sans réparation (référence)")
+    cases = [(48, 6, 6), (60, 6, 7), (90, 6, 10)] if quick else [
+        (48, 6, 5), (48, 6, 6), (60, 6, 7), (60, 5, 10), (36, 4, 10), (90, 6, 10), (120, 6, 13)
+    ]  # fmt: skip
+    share = tables.REPAIR_SHARE
+    for people, size, rounds in cases:
+        affinity, _ = affinity_instance(people, 7)
+        roles = {i: {"pas d'avance"} for i in range(people) if i % 4 == 0}
+        cells = []
+        for repair in (True, False):
+            tables.REPAIR_SHARE = share if repair else 0.0
+            plan, t = timed(
+                lambda: plan_tables(
+                    participants=list(range(people)),  # noqa: B023
+                    affinity=affinity,  # noqa: B023
+                    table_size=size,  # noqa: B023
+                    rounds=rounds,  # noqa: B023
+                    roles=roles,  # noqa: B023
+                    quotas=[TableQuota("pas d'avance", minimum=1)],
+                    time_budget=budget,
+                    seed=1,
+                )
+            )
+            assert plan_verify(plan).ok
+            cells.append(
+                f"doublons {plan.repeats:>3}, quotas {len(plan.quota_violations):>2}, "
+                f"affinité {plan.affinity_ratio:.3f}, {t:.1f} s"
+            )
+        tables.REPAIR_SHARE = share
+        bound = (people - 1) // (size - 1)
+        print(f"{people}-{size}-{rounds:<6} {bound:>7}  {cells[0]:<46}  {cells[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="petite exécution (< 1 min)")
-    parser.add_argument("--only", choices=["pairing", "feasibility", "affinity"], help="une seule partie")
+    parser.add_argument(
+        "--only", choices=["pairing", "feasibility", "rooms", "affinity"], help="une seule partie"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     if args.only in (None, "pairing"):
         bench_pairing(args.quick)
     if args.only in (None, "feasibility"):
         bench_feasibility(args.quick)
+    if args.only in (None, "rooms"):
+        bench_speed_meetings(args.quick)
     if args.only in (None, "affinity"):
         bench_affinity(args.quick)
     print(f"\nDurée totale : {time.perf_counter() - start:.0f} s (machine partagée, 2 cœurs)")
