@@ -290,7 +290,7 @@ class RepairState:
         self.movable = np.ascontiguousarray(movable, dtype=np.bool_)
         self.tabu = np.zeros((rounds, people, tables), dtype=np.int64)
         # One swap changes each role's count at two tables by one: at most 4 per role.
-        self.repeat_weight = 4 * self.tags.shape[1] + 1
+        self.repeat_weight: int = 4 * int(self.tags.shape[1]) + 1
         self.repeats = int(np.maximum(0, np.triu(self.meet, 1) - 1).sum())
         qpen = np.maximum(0, self.qmin - self.counts) + np.maximum(0, self.counts - self.qmax)
         cost = self.repeat_weight * self.repeats + int(qpen.sum())
