@@ -1036,8 +1036,8 @@ def _repair(
 ) -> IntArray | None:
     """A plan with fewer repeats (then fewer quota breaches) than ``assign``, or None.
 
-    Runs ``repair_kernel`` in slices of a few hundred steps so that the clock is read often;
-    with ``max_iterations`` the number of steps is bounded instead (reproducible tests).
+    Runs ``repair_kernel`` in slices of steps so that the clock is read often; with
+    ``max_iterations`` the number of steps is bounded instead (reproducible tests).
     """
     state = RepairState(
         assign,
@@ -1054,16 +1054,22 @@ def _repair(
     if start == 0:
         return None
     steps = None if max_iterations is None else 20 * max_iterations
+    chunk = 16  # steps per call; the state carries over, so chunks never change the result
     while state.best_cost > 0:
         if steps is not None:
             if steps <= 0:
                 break
-            state.run(min(steps, 250))
-            steps -= 250
-        else:
-            if time.monotonic() >= deadline:
-                break
-            state.run(250)
+            state.run(min(steps, chunk))
+            steps -= chunk
+            continue
+        now = time.monotonic()
+        if now >= deadline:
+            break
+        state.run(chunk)
+        # A step costs rounds × conflicted people × P × s: keep each call near 50 ms, so that
+        # the clock is read often enough on large rooms and rarely on small ones.
+        took = time.monotonic() - now
+        chunk = min(4096, chunk * 2) if took < 0.025 else max(1, chunk // 2) if took > 0.1 else chunk
     return state.best_assign if state.best_cost < start else None
 
 
