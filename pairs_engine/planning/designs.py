@@ -670,13 +670,20 @@ def two_orbit_search(
     is found, in a few hundredths of a second: random difference families of Z_16 × {0, 1}
     nearly always resolve.
     """
-    if size < 3 or people % 2 or people % size or (2 * rounds) % size:
+    if size < 3 or people % 2 or people % size:
         return None
     g = people // 2
     never = 1 if g % 2 == 0 else 0  # the partner at distance g/2 on one's own level
     if rounds < 1 or rounds * (size - 1) > people - 1 - never:
         return None
-    base = 2 * rounds // size
+    # Full orbits need 2R/s whole; otherwise build a few more rounds and keep the first R
+    # (a repeat-free plan stays so when rounds are dropped): 8-4-9 comes from 8-4-10.
+    built = rounds
+    while (2 * built) % size:
+        built += 1
+    if built * (size - 1) > people - 1 - never:
+        return None
+    base = 2 * built // size
     splits = _splits(size, base, g)
     if not splits:
         return None
@@ -702,5 +709,5 @@ def two_orbit_search(
             ]
             for c in chosen
         ]
-        return schedule, f"famille de différences résolue (groupe Z_{g} sur deux niveaux)"
+        return schedule[:rounds], f"famille de différences résolue (groupe Z_{g} sur deux niveaux)"
     return None

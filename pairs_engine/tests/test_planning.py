@@ -320,7 +320,21 @@ def test_two_orbit_search_refuses_what_it_cannot_build() -> None:
     rng = random.Random(0)
     assert two_orbit_search(32, 4, 11, rng, float("inf")) is None  # beyond 30 of 31 partners
     assert two_orbit_search(15, 3, 7, rng, float("inf")) is None  # odd number of people
-    assert two_orbit_search(32, 4, 9, rng, float("inf")) is None  # 2R/s is not whole: no full orbits
+    assert two_orbit_search(30, 4, 5, rng, float("inf")) is None  # tables of 4 do not divide 30
+
+
+def test_two_orbit_search_keeps_the_first_rounds_of_a_longer_plan() -> None:
+    import random
+    import time
+
+    from pairs_engine.planning.designs import two_orbit_search
+
+    # 2R/s = 4.5 is not whole: 10 rounds are built (full orbits) and the first 9 kept.
+    found = two_orbit_search(32, 4, 9, random.Random(1), time.monotonic() + 60)
+    assert found is not None
+    schedule, _name = found
+    assert len(schedule) == 9
+    assert _pairs_once(schedule)
 
 
 def test_planner_finds_8_4_10_without_repeats() -> None:
