@@ -518,23 +518,6 @@ def _layered_anneal(
     return reps
 
 
-def _two_orbit_key(p: int, q: int, g: int) -> int:
-    """Orbit of the pair {p, q} of points (x, c) = c·g + x, c ∈ {0, 1}, under x ↦ x + 1 (mod g).
-
-    Keys 0 … g − 1 are the mixed orbits (y − x for (x, 0), (y, 1)); g + c·g + d the pure
-    orbit ±d on level c. −1 for a pair that is never allowed: the same point, or a pure pair
-    at distance g/2 (its orbit is short, so a developed block would cover it twice).
-    """
-    c1, x1, c2, x2 = p // g, p % g, q // g, q % g
-    if c1 != c2:
-        return (x2 - x1) % g if c1 == 0 else (x1 - x2) % g
-    d = (x2 - x1) % g
-    d = min(d, g - d)
-    if d == 0 or 2 * d == g:
-        return -1
-    return g + c1 * g + d
-
-
 def _splits(size: int, blocks: int, g: int) -> list[tuple[int, ...]]:
     """Points per block on level 0 (non-increasing) whose orbit counts fit the available orbits."""
     pure = (g - 1) // 2  # ±d classes per level, the short one (d = g/2) excluded
@@ -564,7 +547,7 @@ def _difference_family(
     Each block's first point is (0, c), which loses nothing: a block and its shifts are the same
     orbit. ``budget`` bounds the number of points tried, so one bad start cannot stall the caller.
     """
-    used: set[int] = set()
+    used: set[tuple[int, ...] | None] = set()
     blocks: list[list[int]] = [[] for _ in split]
     tried = 0
 
@@ -587,8 +570,10 @@ def _difference_family(
             tried += 1
             if tried > budget:
                 return False
-            keys = [_two_orbit_key(q, p, g) for q in block]
-            if -1 in keys or len(set(keys)) < len(keys) or used.intersection(keys):
+            # The cyclic search's orbits with two classes and no fixed point: pure ±d within
+            # a copy (none for d = g/2, a short orbit), mixed y − x between the copies.
+            keys = [_orbit_key(q, p, g, 2 * g) for q in block]
+            if None in keys or len(set(keys)) < len(keys) or used.intersection(keys):
                 continue
             block.append(p)
             used.update(keys)

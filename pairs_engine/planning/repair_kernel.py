@@ -44,10 +44,12 @@ def _penalty(count, low, high):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _swap_delta(  # type: ignore[no-untyped-def]
-    r, a, b, assign, members, sizes, meet, tags, counts, qmin, qmax, weights, repeat_weight
-):
-    """(cost change, affinity change) of swapping a and b (different tables of round r)."""
+def _swap_delta(r, a, b, assign, plan):  # type: ignore[no-untyped-def]
+    """(cost change, affinity change) of swapping a and b (different tables of round r).
+
+    ``plan`` = (members, sizes, meet, tags, counts, qmin, qmax, weights, repeat_weight).
+    """
+    members, sizes, meet, tags, counts, qmin, qmax, weights, repeat_weight = plan
     ta = assign[r, a]
     tb = assign[r, b]
     repeats = 0
@@ -159,6 +161,7 @@ def repair_steps(  # type: ignore[no-untyped-def]
     """
     rounds, people = assign.shape
     conflicted = np.zeros(people, dtype=np.bool_)
+    plan = (members, sizes, meet, tags, counts, qmin, qmax, weights, repeat_weight)
     for _ in range(steps):
         if scalars[2] == 0:
             break
@@ -180,21 +183,7 @@ def repair_steps(  # type: ignore[no-untyped-def]
                     tb = assign[r, b]
                     if tb == ta or not movable[b] or (conflicted[b] and b < a):
                         continue  # (a pair of two conflicted people is looked at once)
-                    delta, gain = _swap_delta(
-                        r,
-                        a,
-                        b,
-                        assign,
-                        members,
-                        sizes,
-                        meet,
-                        tags,
-                        counts,
-                        qmin,
-                        qmax,
-                        weights,
-                        repeat_weight,
-                    )
+                    delta, gain = _swap_delta(r, a, b, assign, plan)
                     allowed = tabu[r, a, tb] <= it and tabu[r, b, ta] <= it
                     if not allowed and scalars[1] + delta >= scalars[2]:
                         continue
@@ -225,21 +214,7 @@ def repair_steps(  # type: ignore[no-untyped-def]
                 a = _rand(rng) % people
                 b = _rand(rng) % people
                 if assign[r, a] != assign[r, b] and movable[a] and movable[b]:
-                    delta, gain = _swap_delta(
-                        r,
-                        a,
-                        b,
-                        assign,
-                        members,
-                        sizes,
-                        meet,
-                        tags,
-                        counts,
-                        qmin,
-                        qmax,
-                        weights,
-                        repeat_weight,
-                    )
+                    delta, gain = _swap_delta(r, a, b, assign, plan)
                     _apply(r, a, b, assign, members, where, sizes, meet, tags, counts)
                     scalars[1] += delta
             scalars[3] = it

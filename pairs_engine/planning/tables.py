@@ -913,7 +913,7 @@ def _from_construction(
         # slices — a resolved difference family on two copies of Z_{P/2} (8-4-10), the
         # cyclic tabu search on one to three base rounds (quick for 5-3-7), the layered
         # annealing (rounds in orbits of several lengths, e.g. 6-3-8), the cyclic search
-        # again with a longer slice (8-4-9).
+        # again with a longer slice.
         seed = int(rng.integers(1 << 30))
         stream = random.Random(seed)  # noqa: S311 - a search, not cryptography
         size, rounds = problem.sizes[0], problem.rounds
@@ -1031,15 +1031,9 @@ def search(
     return best, method
 
 
-def _repair(
-    problem: Problem, assign: IntArray, seed: int, deadline: float, max_iterations: int | None
-) -> IntArray | None:
-    """A plan with fewer repeats (then fewer quota breaches) than ``assign``, or None.
-
-    Runs ``repair_kernel`` in slices of steps so that the clock is read often; with
-    ``max_iterations`` the number of steps is bounded instead (reproducible tests).
-    """
-    state = RepairState(
+def repair_state(problem: Problem, assign: IntArray, seed: int) -> RepairState:
+    """The compiled repair's arrays for ``assign`` (rounds × people → table) on ``problem``."""
+    return RepairState(
         assign,
         problem.sizes,
         problem.met,
@@ -1050,8 +1044,19 @@ def _repair(
         problem.pinned < 0,
         seed,
     )
-    start = state.best_cost
-    if start == 0:
+
+
+def _repair(
+    problem: Problem, assign: IntArray, seed: int, deadline: float, max_iterations: int | None
+) -> IntArray | None:
+    """A plan with fewer repeats (then fewer quota breaches) than ``assign``, or None.
+
+    Runs ``repair_kernel`` in slices of steps so that the clock is read often; with
+    ``max_iterations`` the number of steps is bounded instead (reproducible tests).
+    """
+    state = repair_state(problem, assign, seed)
+    before = state.best_cost
+    if before == 0:
         return None
     steps = None if max_iterations is None else 20 * max_iterations
     chunk = 16  # steps per call; the state carries over, so chunks never change the result
@@ -1070,7 +1075,7 @@ def _repair(
         # the clock is read often enough on large rooms and rarely on small ones.
         took = time.monotonic() - now
         chunk = min(4096, chunk * 2) if took < 0.025 else max(1, chunk // 2) if took > 0.1 else chunk
-    return state.best_assign if state.best_cost < start else None
+    return state.best_assign if state.best_cost < before else None
 
 
 def schedule_of(request: TableRequest, assign: IntArray) -> list[list[list[Id]]]:

@@ -28,6 +28,15 @@ def _pairs_once(schedule: list[list[list[int]]]) -> bool:
     return True
 
 
+def _assert_whole_rounds(schedule: list[list[list[int]]], people: int, size: int, rounds: int) -> None:
+    """``rounds`` rounds, each seating everyone once at tables of ``size``, no pair twice."""
+    assert len(schedule) == rounds
+    for tables in schedule:
+        assert sorted(p for t in tables for p in t) == list(range(people))
+        assert all(len(t) == size for t in tables)
+    assert _pairs_once(schedule)
+
+
 def _random_affinity(people: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     m = rng.random((people, people))
@@ -272,11 +281,7 @@ def test_layered_cyclic_search_finds_a_nearly_kirkman_system() -> None:
     assert found is not None
     schedule, name = found
     assert "couches" in name
-    assert len(schedule) == 8
-    for tables in schedule:
-        assert sorted(p for t in tables for p in t) == list(range(18))
-        assert all(len(t) == 3 for t in tables)
-    assert _pairs_once(schedule)
+    _assert_whole_rounds(schedule, 18, 3, 8)
     # Beyond the bound (P − 1)/(s − 1) it refuses instead of searching.
     assert layered_cyclic_search(18, 3, 9, random.Random(0), float("inf"), max_moves=1000) is None
 
@@ -300,11 +305,7 @@ def test_two_orbit_search_finds_the_32_golfers_over_10_rounds() -> None:
     assert found is not None
     schedule, name = found
     assert "famille de différences" in name
-    assert len(schedule) == 10
-    for tables in schedule:
-        assert sorted(p for t in tables for p in t) == list(range(32))
-        assert all(len(t) == 4 for t in tables)
-    assert _pairs_once(schedule)
+    _assert_whole_rounds(schedule, 32, 4, 10)
     # 10 rounds × 3 table-mates = 30 of the 31 others: each point misses exactly its partner
     # (x + 8, same level), so the never-met pairs form a perfect matching.
     met = {pair for tables in schedule for t in tables for pair in combinations(sorted(t), 2)}
@@ -333,8 +334,7 @@ def test_two_orbit_search_keeps_the_first_rounds_of_a_longer_plan() -> None:
     found = two_orbit_search(32, 4, 9, random.Random(1), time.monotonic() + 60)
     assert found is not None
     schedule, _name = found
-    assert len(schedule) == 9
-    assert _pairs_once(schedule)
+    _assert_whole_rounds(schedule, 32, 4, 9)
 
 
 def test_planner_finds_8_4_10_without_repeats() -> None:

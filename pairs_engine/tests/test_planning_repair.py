@@ -4,7 +4,7 @@ import numpy as np
 
 from pairs_engine.planning import TableQuota, plan_tables, plan_verify
 from pairs_engine.planning.repair_kernel import RepairState
-from pairs_engine.planning.tables import _greedy, problem_for, table_request
+from pairs_engine.planning.tables import _greedy, problem_for, repair_state, table_request
 
 
 def _state(people: int, size: int, rounds: int, *, quota: bool, seed: int = 0) -> RepairState:
@@ -19,18 +19,7 @@ def _state(people: int, size: int, rounds: int, *, quota: bool, seed: int = 0) -
         quotas=[TableQuota("avance", minimum=1)] if quota else [],
     )
     problem = problem_for(request, rounds)
-    start = _greedy(problem, np.random.default_rng(seed))
-    return RepairState(
-        start,
-        problem.sizes,
-        problem.met,
-        problem.tags,
-        problem.qmin,
-        problem.qmax,
-        problem.weights,
-        problem.pinned < 0,
-        seed,
-    )
+    return repair_state(problem, _greedy(problem, np.random.default_rng(seed)), seed)
 
 
 def _cost_from_scratch(state: RepairState) -> int:
