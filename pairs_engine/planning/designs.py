@@ -24,6 +24,10 @@ import time
 from collections import Counter
 from itertools import product
 
+import numpy as np
+
+from pairs_engine.planning.array_kernel import difference_array
+
 Schedule = list[list[list[int]]]
 
 
@@ -696,3 +700,55 @@ def two_orbit_search(
         ]
         return schedule[:rounds], f"famille de différences résolue (groupe Z_{g} sur deux niveaux)"
     return None
+
+
+def transversal_rounds(
+    people: int, size: int, rounds: int, rng: random.Random, deadline: float
+) -> tuple[Schedule, str] | None:
+    """Rounds whose tables take one person from each of s groups of n = P/s, from a difference array.
+
+    Points are (x, c) with x in a group G of order n and c the seat 0 … s − 1. Round r seats
+    table x at {(x + A[r][c], c)}: every round is a partition, and (x, c), (y, c') meet in
+    round r exactly when y − x = A[r][c'] − A[r][c]. So the plan is repeat-free when, for any
+    two columns of the R × s array A, the R row-wise differences are distinct (people of the
+    same seat never meet: R ≤ n). For n a prime power, A[r][c] = r·c over GF(n) works for
+    every R ≤ n and s ≤ n (an affine-plane-like net). Otherwise ``array_kernel`` searches A
+    over Z_n with random restarts: it finds 60-6-8 (Z_10), 60-5-10, 90-6-11 and 120-6-14 in
+    about a hundredth of a second, where the local searches keep repeats. R = n with n even
+    cannot be reached this way (no such array over Z_n) and is not tried.
+    """
+    if size < 2 or people % size:
+        return None
+    n = people // size
+    if rounds < 1 or rounds > n or n < 2:
+        return None
+    prime_power = _prime_power(n) is not None and size <= n
+    if rounds == n and n % 2 == 0 and size >= 3 and not prime_power:
+        return None  # three full columns over Z_n, n even: no orthomorphism of Z_n, so no array
+    if prime_power:
+        field = GaloisField(n)
+        shift = [[field.mul_table[r][c] for c in range(size)] for r in range(rounds)]
+
+        def seat(x: int, d: int) -> int:
+            return field.add_table[x][d]
+
+        name = f"tours transversaux (corps à {n} éléments)"
+    else:
+        found = None
+        while found is None and time.monotonic() < deadline:
+            offsets = np.array([rng.randrange(n) for _ in range((size - 1) * (rounds - 1))], dtype=np.int64)
+            array = difference_array(n, rounds, size, offsets, 200_000)
+            if array.size:
+                found = array
+        if found is None:
+            return None
+        shift = found.tolist()
+
+        def seat(x: int, d: int) -> int:
+            return (x + d) % n
+
+        name = f"tours transversaux (tableau de différences sur Z_{n})"
+    schedule: Schedule = [
+        [sorted(c * n + seat(x, shift[r][c]) for c in range(size)) for x in range(n)] for r in range(rounds)
+    ]
+    return schedule, name

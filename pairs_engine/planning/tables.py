@@ -903,12 +903,17 @@ def _from_construction(
     if (problem.pinned >= 0).any() or problem.met.any():
         return None
     built = designs.construct(people, problem.sizes, problem.rounds)
-    tight = problem.rounds * (problem.sizes[0] - 1) >= 0.6 * (people - 1)
-    if (
-        built is None
-        and tight
-        and bounds.zero_repeat_infeasibility(people, problem.sizes, problem.rounds) is None
-    ):
+    closeness = problem.rounds * (problem.sizes[0] - 1) / max(1, people - 1)
+    feasible = bounds.zero_repeat_infeasibility(people, problem.sizes, problem.rounds) is None
+    if built is None and closeness >= 0.5 and feasible and len(set(problem.sizes)) == 1:
+        # Near the round bound the local searches start keeping repeats (60-6-7 from about
+        # half of the partners on): one person per seat group, rounds from a difference
+        # array — instant for a prime-power group count, a short search otherwise.
+        until = time.monotonic() + 0.1 * max(0.0, deadline - time.monotonic())
+        stream = random.Random(int(rng.integers(1 << 30)))  # noqa: S311 - a search, not cryptography
+        built = designs.transversal_rounds(people, problem.sizes[0], problem.rounds, stream, until)
+    tight = closeness >= 0.6
+    if built is None and tight and feasible:
         # Hard feasibility cases: the symmetric searches may use part of the budget, in
         # slices — a resolved difference family on two copies of Z_{P/2} (8-4-10), the
         # cyclic tabu search on one to three base rounds (quick for 5-3-7), the layered

@@ -348,6 +348,71 @@ def test_planner_finds_8_4_10_without_repeats() -> None:
     assert "famille de différences" in plan.method
 
 
+def _seat_groups_never_meet(schedule: list[list[list[int]]], groups: int) -> bool:
+    """People c·n … c·n + n − 1 (one seat group) are never at one table."""
+    return all(len({p // groups for p in t}) == len(t) for tables in schedule for t in tables)
+
+
+def test_transversal_rounds_from_a_field_and_from_a_searched_array() -> None:
+    import random
+    import time
+
+    from pairs_engine.planning.designs import transversal_rounds
+
+    # 48 = 6 seats × 8: GF(8) gives all 8 rounds at once.
+    found = transversal_rounds(48, 6, 8, random.Random(0), time.monotonic() + 10)
+    assert found is not None
+    schedule, name = found
+    assert "corps à 8" in name
+    _assert_whole_rounds(schedule, 48, 6, 8)
+    assert _seat_groups_never_meet(schedule, 8)
+    # 60 = 6 × 10: no field of order 10, the array is searched over Z_10.
+    found = transversal_rounds(60, 6, 8, random.Random(0), time.monotonic() + 30)
+    assert found is not None
+    schedule, name = found
+    assert "Z_10" in name
+    _assert_whole_rounds(schedule, 60, 6, 8)
+    assert _seat_groups_never_meet(schedule, 10)
+
+
+def test_transversal_rounds_refuse_what_cannot_exist() -> None:
+    import random
+
+    from pairs_engine.planning.designs import transversal_rounds
+
+    rng = random.Random(0)
+    assert transversal_rounds(60, 6, 11, rng, float("inf")) is None  # more rounds than people per seat
+    assert transversal_rounds(60, 6, 10, rng, float("inf")) is None  # R = n = 10, even: no array
+    assert transversal_rounds(62, 6, 4, rng, float("inf")) is None  # tables of 6 do not divide 62
+
+
+def test_difference_arrays_have_distinct_column_differences() -> None:
+    from pairs_engine.planning.array_kernel import difference_array
+
+    rng = np.random.default_rng(0)
+    for n, rows, cols in [(10, 8, 6), (12, 10, 5), (9, 7, 4), (6, 5, 5)]:
+        array = np.zeros((0, 0))
+        while not array.size:
+            array = difference_array(n, rows, cols, rng.integers(0, n, (cols - 1) * (rows - 1)), 200_000)
+        assert array.shape == (rows, cols)
+        for c in range(cols):
+            for d in range(c):
+                assert len(set(((array[:, c] - array[:, d]) % n).tolist())) == rows
+    # Six columns of four rows over Z_6 would give two orthogonal Latin squares of order 6:
+    # the search gives up within its budget and says so with an empty array.
+    assert difference_array(6, 4, 6, np.zeros(15, dtype=np.int64), 50_000).size == 0
+
+
+def test_planner_seats_60_people_8_rounds_of_6_without_repeats() -> None:
+    plan = plan_tables(
+        participants=list(range(60)), affinity=_random_affinity(60, 2), table_size=6, rounds=8, time_budget=8
+    )
+    check = plan_verify(plan)
+    assert check.ok, check.problems
+    assert plan.repeats == 0
+    assert "transversaux" in plan.method
+
+
 def test_degree_bound_is_valid_and_never_looser_than_the_star_bound() -> None:
     from pairs_engine.planning.bounds import degree_bound
 
