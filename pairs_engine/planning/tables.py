@@ -903,6 +903,7 @@ def _from_construction(
     if (problem.pinned >= 0).any() or problem.met.any():
         return None
     built = designs.construct(people, problem.sizes, problem.rounds)
+    seat_groups = False  # points n·c … n·c + n − 1 sit at n different tables in every round
     closeness = problem.rounds * (problem.sizes[0] - 1) / max(1, people - 1)
     feasible = bounds.zero_repeat_infeasibility(people, problem.sizes, problem.rounds) is None
     if built is None and closeness >= 0.5 and feasible and len(set(problem.sizes)) == 1:
@@ -912,6 +913,7 @@ def _from_construction(
         until = time.monotonic() + 0.1 * max(0.0, deadline - time.monotonic())
         stream = random.Random(int(rng.integers(1 << 30)))  # noqa: S311 - a search, not cryptography
         built = designs.transversal_rounds(people, problem.sizes[0], problem.rounds, stream, until)
+        seat_groups = built is not None
     tight = closeness >= 0.6
     if built is None and tight and feasible:
         # Hard feasibility cases: the symmetric searches may use part of the budget, in
@@ -937,6 +939,13 @@ def _from_construction(
         return None
     schedule, name = built
     point_of = rng.permutation(people)  # person i sits on point point_of[i]
+    if seat_groups and problem.tags.shape[1]:
+        # People of one role on consecutive points fill whole seat groups: a group has one
+        # seat at every table and never meets itself, so a role that fills a group has
+        # someone at every table, and people of one group are never two at a table.
+        order = np.lexsort((point_of, *(-problem.tags[:, k] for k in reversed(range(problem.tags.shape[1])))))
+        point_of = np.empty(people, dtype=np.int64)
+        point_of[order] = np.arange(people)
     assign = np.zeros((problem.rounds, people), dtype=np.int64)
     for r, tables in enumerate(schedule):
         table_of_point = np.empty(people, dtype=np.int64)

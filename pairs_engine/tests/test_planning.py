@@ -403,13 +403,20 @@ def test_difference_arrays_have_distinct_column_differences() -> None:
     assert difference_array(6, 4, 6, np.zeros(15, dtype=np.int64), 50_000).size == 0
 
 
-def test_planner_seats_60_people_8_rounds_of_6_without_repeats() -> None:
+def test_planner_seats_60_people_8_rounds_of_6_without_repeats_and_with_a_step_ahead_everywhere() -> None:
     plan = plan_tables(
-        participants=list(range(60)), affinity=_random_affinity(60, 2), table_size=6, rounds=8, time_budget=8
+        participants=list(range(60)),
+        affinity=_random_affinity(60, 2),
+        table_size=6,
+        rounds=8,
+        roles={i: {"avance"} for i in range(0, 60, 4)},  # 15 people for 10 tables
+        quotas=[TableQuota("avance", minimum=1)],
+        time_budget=8,
     )
     check = plan_verify(plan)
     assert check.ok, check.problems
     assert plan.repeats == 0
+    assert plan.quota_violations == []  # the role fills a seat group: one of them at every table
     assert "transversaux" in plan.method
 
 
