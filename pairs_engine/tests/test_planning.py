@@ -416,7 +416,7 @@ def test_planner_seats_60_people_8_rounds_of_6_without_repeats_and_with_a_step_a
     check = plan_verify(plan)
     assert check.ok, check.problems
     assert plan.repeats == 0
-    assert plan.quota_violations == []  # the role fills a seat group: one of them at every table
+    assert plan.quota_violations == ()  # the role fills a seat group: one of them at every table
     assert "transversaux" in plan.method
 
 
