@@ -217,6 +217,35 @@ def test_replan_keeps_played_rounds_and_counts_earlier_meetings() -> None:
     assert "absent·e" in new.itinerary_lines["w1"]
 
 
+def test_replan_starts_from_the_rounds_still_to_play() -> None:
+    people = list(range(24))
+    plan = plan_tables(participants=people, affinity=np.zeros((24, 24)), table_size=4, rounds=4, seed=3)
+    assert plan.repeats == 0
+    # Two no-shows who were never at one table in rounds 3 and 4: 22 people fill tables of
+    # 4, 4, 4, 4, 3, 3 without moving anyone, so the rounds to come stay as planned.
+    later = plan.schedule[2:]
+    a, b = next(
+        (p, q)
+        for p in people
+        for q in people
+        if p < q and not any(p in t and q in t for tables in later for t in tables)
+    )
+    present = [p for p in people if p not in (a, b)]
+    new = replan(
+        plan,
+        played_rounds=2,
+        participants=present,
+        affinity=np.zeros((22, 22)),
+        max_iterations=200,
+    )
+    assert plan_verify(new).ok
+    assert new.repeats == 0
+    assert new.method.startswith("re-plan (reprise des tours prévus")
+    for old, kept in zip(later, new.schedule[2:], strict=True):
+        expected = {frozenset(p for p in t if p not in (a, b)) for t in old}
+        assert {frozenset(t) for t in kept} == expected
+
+
 def test_star_bound_is_half_the_best_partners() -> None:
     a = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=float)
     assert star_bound(a, 1, (2, 1)) == pytest.approx((3 + 3 + 2) / 2)
