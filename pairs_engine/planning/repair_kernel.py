@@ -55,6 +55,8 @@ def _swap_delta(r, a, b, assign, plan):  # type: ignore[no-untyped-def]
     repeats = 0
     conflict = 0
     gain = 0.0
+    # The two tables are written out rather than through a helper taking slices: the
+    # helper version ran about 40 % fewer steps a second (60-6-7: 19,000 against 33,000).
     for i in range(sizes[ta]):
         x = members[r, ta, i]
         if x != a:
